@@ -524,7 +524,8 @@ qgit() {
 make_work_tree() {
     local work=$1
     [ -d "$BUILD/pristine" ] || die "no pristine source yet: run ./build.sh source"
-    rm -rf "$work.new"; cp -a "$BUILD/pristine" "$work.new"; rm -f "$work.new/.origin"
+    rm -rf "$work.new"; mkdir -p "$(dirname "$work")"
+    cp -a "$BUILD/pristine" "$work.new"; rm -f "$work.new/.origin"
     qgit -C "$work.new" init -q -b main
     qgit -C "$work.new" add -A
     GIT_AUTHOR_DATE=$PRISTINE_DATE GIT_COMMITTER_DATE=$PRISTINE_DATE \
@@ -536,7 +537,7 @@ make_work_tree() {
             >"$BUILD/logs/am-$p.log" 2>&1 ||
             { rm -rf "$work.new"; die "git am of $p failed: $(head -n 5 "$BUILD/logs/am-$p.log")"; }
     done
-    mv "$work.new" "$work"
+    rm -rf "$work"; mv "$work.new" "$work"
 }
 
 do_edit() {
@@ -576,7 +577,8 @@ $dirty"
 
 # The files of this repository that the series adds whole.
 added_files_in_repo() {
-    git -C "$TOP" ls-files -- Lib Modules Doc Misc Include Tools 2>/dev/null
+    git -C "$TOP" ls-files --cached --others --exclude-standard -- \
+        Lib Modules Doc Misc Include Tools 2>/dev/null
 }
 
 do_export() {
@@ -603,7 +605,14 @@ check() {
     local name=$1; shift
     local log=$BUILD/logs/test/$name.log t0=$SECONDS
     mkdir -p "$BUILD/logs/test"
-    if ("$@") >"$log" 2>&1; then
+    # errexit is off inside anything whose status is tested ('if', '||'), so
+    # run the check in a subshell of its own with errexit on.
+    local rc
+    set +e
+    (set -e; "$@") >"$log" 2>&1
+    rc=$?
+    set -e
+    if [ "$rc" -eq 0 ]; then
         PASSED=$((PASSED + 1))
         step "PASS $name ($((SECONDS - t0))s)"
     else
@@ -675,8 +684,21 @@ EOF
     return $ok
 }
 
-# The series gives the same tree through patch -p1 --fuzz=0, git am, and a
-# single 'cat *.patch | patch -p1' (what pyenv install --patch does).
+# quilt, from Debian's package, unpacked below the build folder.
+quilt_cmd() {
+    local root=$BUILD/tools/quilt
+    if [ ! -x "$root/usr/bin/quilt" ]; then
+        need_tools apt-get dpkg-deb
+        rm -rf "$root"; mkdir -p "$root"
+        (cd "$root" && apt_private "$DEBIAN_OLD" download quilt) >"$BUILD/logs/quilt.log" 2>&1 ||
+            die "apt-get download quilt failed; see $BUILD/logs/quilt.log"
+        dpkg-deb -x "$root"/quilt_*.deb "$root"
+    fi
+    QUILT_DIR=$root/usr/share/quilt "$root/usr/bin/quilt" --quiltrc /dev/null "$@"
+}
+
+# The series gives the same tree through patch -p1 --fuzz=0, git am, quilt,
+# and a single 'cat *.patch | patch -p1' (what pyenv install --patch does).
 hygiene_apply_methods() {
     local d=$BUILD/hygiene
     rm -rf "$d"; mkdir -p "$d"
@@ -685,14 +707,20 @@ hygiene_apply_methods() {
     cp -a "$BUILD/pristine" "$d/cat"; rm -f "$d/cat/.origin"
     (cd "$PATCHES" && cat $(series)) | patch -d "$d/cat" -p1 --batch --fuzz=0 \
         --no-backup-if-mismatch --quiet
+    cp -a "$BUILD/pristine" "$d/quilt"; rm -f "$d/quilt/.origin"
+    if [ -n "$(series)" ]; then
+        (cd "$d/quilt" && QUILT_PATCHES=$PATCHES QUILT_PC=$d/quilt.pc \
+            quilt_cmd push -a --fuzz=0 -q)
+    fi
     make_work_tree "$d/am"
     rm -rf "$d/am/.git"
-    diff -r "$d/patch" "$d/am" && diff -r "$d/patch" "$d/cat"
+    diff -r "$d/patch" "$d/am" && diff -r "$d/patch" "$d/cat" && diff -r "$d/patch" "$d/quilt"
     rm -rf "$d"
 }
 
 hygiene_added_files() {
     local d=$BUILD/hygiene-added
+    rm -rf "$d"
     make_work_tree "$d/work"
     export_series "$d/work" "$d/out"
     local in_repo in_series
@@ -707,6 +735,7 @@ hygiene_added_files() {
 
 hygiene_export_is_stable() {
     local d=$BUILD/hygiene-export
+    rm -rf "$d"
     make_work_tree "$d/work"
     export_series "$d/work" "$d/out"
     diff -r "$d/out/patches" "$PATCHES"
