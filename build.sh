@@ -32,6 +32,7 @@ OPT_OPENSSL=system
 OPT_PREFIX=""
 OPT_FULL=0
 OPT_CASES=""
+OPT_SECONDS=""
 
 usage() {
     cat <<EOF
@@ -59,6 +60,9 @@ Commands:
   refleak      a --with-pydebug build running 'regrtest -R 3:3 test_ssl'
   asan         an AddressSanitizer build running test_ssl
   fuzz         the SSLObject fuzzer under AddressSanitizer (--cases N)
+  threads      8 threads driving SSLObject pairs on one SSLContext beside a
+               CPU-bound thread (--seconds N, default 60)
+  misuse       every misuse of SSLObject/MemoryBIO raises a clear exception
   clean        remove the build folder
 
 Options:
@@ -72,6 +76,7 @@ Options:
                     inside the build folder; never the system unless you say so)
   --full            with 'test': also the slow legs (long fuzz and thread runs)
   --cases N         with 'fuzz': how many cases (default 100000)
+  --seconds N       with 'threads': how long (default 60)
   -j N              parallel make jobs (default: $JOBS)
   -h, --help        this text
 
@@ -428,31 +433,57 @@ do_apply() {
 
 # --- step 4: build -----------------------------------------------------------------------
 
-# do_build LEG [EXTRA CONFIGURE ARGS...]: configure (once per set of flags)
-# and make, out of tree, in $BUILD/LEG/obj.
+# The build variants: the plain one, a --with-pydebug one (for refleak)
+# and an AddressSanitizer one (asan, fuzz).  Each has its own object folder
+# beside the plain one, over the same source copy.
+VARIANT=""
+# regrtest options, split on spaces.
+REGRTEST_OPTS="-v"
+obj_dir() { printf '%s\n' "$BUILD/$1/obj${VARIANT:+-$VARIANT}"; }
+
+# ASan: no leak report (the interpreter never frees some of what it holds
+# at exit), and stop at the first error.
+ASAN_RUN_OPTIONS="detect_leaks=0:abort_on_error=1:print_summary=1"
+
+# do_build LEG: configure (again only when the flags change) and make, out
+# of tree, in obj_dir LEG.
 do_build() {
-    local leg=$1; shift
-    local obj=$BUILD/$leg/obj src=$BUILD/$leg/src
+    local leg=$1
+    local obj src=$BUILD/$leg/src
+    obj=$(obj_dir "$leg")
     local prefix=${OPT_PREFIX:-$BUILD/$leg/install}
-    local args=(--prefix="$prefix" --enable-unicode=ucs4 "$@")
+    local args=(--prefix="$prefix" --enable-unicode=ucs4)
+    local cflags="" ldflags=$OPENSSL_LDFLAGS
+    case "$VARIANT" in
+        "") ;;
+        pydebug) args+=(--with-pydebug) ;;
+        asan)
+            # pymalloc reads memory it does not own to find its arenas, which
+            # ASan reports: use the system allocator.
+            args+=(--without-pymalloc)
+            cflags="-fsanitize=address -fno-omit-frame-pointer -g -O1"
+            ldflags="$ldflags -fsanitize=address" ;;
+    esac
     [ -n "$OPENSSL_CPPFLAGS" ] && args+=("CPPFLAGS=$OPENSSL_CPPFLAGS")
-    [ -n "$OPENSSL_LDFLAGS" ] && args+=("LDFLAGS=$OPENSSL_LDFLAGS")
+    [ -n "$cflags" ] && args+=("CFLAGS=$cflags")
+    [ -n "${ldflags# }" ] && args+=("LDFLAGS=${ldflags# }")
     local key; key=$(printf '%s\n' "${args[@]}")
+    local log=$BUILD/logs/$leg${VARIANT:+-$VARIANT}
     if [ ! -f "$obj/config.key" ] || [ "$(cat "$obj/config.key")" != "$key" ]; then
         rm -rf "$obj"; mkdir -p "$obj"
-        run "$BUILD/logs/$leg-configure.log" sh -c 'cd "$1" && shift && "$@"' _ \
+        run "$log-configure.log" sh -c 'cd "$1" && shift && "$@"' _ \
             "$obj" "$src/configure" "${args[@]}"
         printf '%s\n' "$key" >"$obj/config.key"
     fi
-    run "$BUILD/logs/$leg-make.log" make -C "$obj" -j"$JOBS"
-    [ -x "$obj/python" ] || die "no interpreter was built; see $BUILD/logs/$leg-make.log"
-    step "build: $obj/python ($(grep -c 'warning:' "$BUILD/logs/$leg-make.log" || true) compiler warnings in the log)"
+    ASAN_OPTIONS=$ASAN_RUN_OPTIONS run "$log-make.log" make -C "$obj" -j"$JOBS"
+    [ -x "$obj/python" ] || die "no interpreter was built; see $log-make.log"
+    step "build: $obj/python ($(grep -c 'warning:' "$log-make.log" || true) compiler warnings in the log)"
 }
 
 # check_modules LEG: the interpreter has _ssl and _hashlib, on the OpenSSL
 # asked for.
 check_modules() {
-    local obj=$BUILD/$1/obj
+    local obj; obj=$(obj_dir "$1")
     local info
     info=$("$obj/python" -E -c 'import ssl, _hashlib; print(ssl.OPENSSL_VERSION)' 2>&1) ||
         die "the interpreter lacks _ssl or _hashlib: $info (see $BUILD/logs/$1-make.log)"
@@ -472,18 +503,20 @@ check_modules() {
 # do_regrtest LEG [TESTS...]: prints the summary, keeps the log.
 do_regrtest() {
     local leg=$1; shift
-    local obj=$BUILD/$leg/obj log=$BUILD/logs/$leg-regrtest.log
-    local tests=("${@:-test_ssl}")
+    local obj log=$BUILD/logs/$leg${VARIANT:+-$VARIANT}-regrtest.log
+    obj=$(obj_dir "$leg")
+    local args=("${@:-test_ssl}")
     local rc=0
-    (cd "$obj" && ./python -E -B -m test.regrtest -v "${tests[@]}") >"$log" 2>&1 || rc=$?
+    (cd "$obj" && ASAN_OPTIONS=$ASAN_RUN_OPTIONS ./python -E -B -m test.regrtest $REGRTEST_OPTS "${args[@]}") \
+        >"$log" 2>&1 || rc=$?
     local summary
-    summary=$(grep -E '^(Ran [0-9]+ tests|OK|FAILED)' "$log" | tr '\n' ' ' || true)
+    summary=$(grep -E '^(Ran [0-9]+ tests|OK|FAILED|.*leaked)' "$log" | tr '\n' ' ' || true)
     if [ "$rc" -ne 0 ]; then
         grep -E '^(FAIL|ERROR):' "$log" | head -n 25 >&2 || true
-        step "regrtest: ${tests[*]} FAILED: $summary(log: $log)"
+        step "regrtest: ${args[*]} FAILED: $summary(log: $log)"
         return 1
     fi
-    step "regrtest: ${tests[*]}: $summary(log: $log)"
+    step "regrtest: ${args[*]}: $summary(log: $log)"
 }
 
 main_job() {
@@ -493,7 +526,7 @@ main_job() {
     do_build "$OPENSSL_LEG"
     check_modules "$OPENSSL_LEG"
     do_regrtest "$OPENSSL_LEG"
-    local obj=$BUILD/$OPENSSL_LEG/obj
+    local obj; obj=$(obj_dir "$OPENSSL_LEG")
     cat <<EOF
 
 The interpreter: $obj/python
@@ -508,6 +541,122 @@ do_install() {
     check_modules "$OPENSSL_LEG"
     run "$BUILD/logs/$OPENSSL_LEG-install.log" make -C "$BUILD/$OPENSSL_LEG/obj" install
     step "install: $(cd "$BUILD/$OPENSSL_LEG/obj" && ./python -E -c 'import sysconfig; print(sysconfig.get_config_var("prefix"))')/bin/python2.7"
+}
+
+# --- hardening and the benchmark ------------------------------------------------------------
+# They use the OpenSSL chosen with --openssl (the system's by default) and the
+# whole series.
+
+prepare_leg() { do_source; do_openssl; do_apply "$OPENSSL_LEG"; }
+
+# no_asan_report LOG: the log has no AddressSanitizer report.
+no_asan_report() {
+    ! grep -m 3 -A 12 'ERROR: AddressSanitizer' "$1" >&2
+}
+
+# A --with-pydebug build runs 'regrtest -R 3:3 test_ssl': 3 warm-up runs,
+# then 3 whose reference counts must not grow.
+do_refleak() {
+    VARIANT=pydebug do_build "$OPENSSL_LEG"
+    VARIANT=pydebug REGRTEST_OPTS="-R 3:3" do_regrtest "$OPENSSL_LEG"
+    ! grep -q 'leaked' "$BUILD/logs/$OPENSSL_LEG-pydebug-regrtest.log"
+}
+
+do_asan() {
+    VARIANT=asan do_build "$OPENSSL_LEG"
+    VARIANT=asan do_regrtest "$OPENSSL_LEG"
+    no_asan_report "$BUILD/logs/$OPENSSL_LEG-asan-regrtest.log"
+}
+
+# run_script NAME VARIANT SCRIPT ARGS...: a script of tests/ under the
+# interpreter of that variant, with the series' test certificates.
+run_script() {
+    local name=$1 variant=$2 script=$3; shift 3
+    local obj log=$BUILD/logs/$name.log rc=0
+    obj=$(VARIANT=$variant obj_dir "$OPENSSL_LEG")
+    ASAN_OPTIONS=$ASAN_RUN_OPTIONS "$obj/python" -E "$TOP/tests/$script" \
+        --certdir "$BUILD/$OPENSSL_LEG/src/Lib/test" "$@" >"$log" 2>&1 || rc=$?
+    no_asan_report "$log" || rc=1
+    step "$name: $(tail -n 1 "$log") (log: $log)"
+    return "$rc"
+}
+
+do_fuzz() {
+    VARIANT=asan do_build "$OPENSSL_LEG"
+    run_script fuzz asan fuzz_sslobject.py --cases "${OPT_CASES:-100000}" --seed 546
+}
+
+do_threads() {
+    do_build "$OPENSSL_LEG"
+    run_script threads "" threads_sslobject.py --seconds "${1:-60}"
+}
+
+do_misuse() {
+    do_build "$OPENSSL_LEG"
+    run_script misuse "" misuse_sslobject.py
+}
+
+# The two peers the benchmark compares with, below $BUILD/peers:
+# Debian bullseye's python3.9 and openssl tool (both on OpenSSL 1.1.1w),
+# and pyOpenSSL 21.0.0 with cryptography 3.3.2 for the patched 2.7.
+BULLSEYE_PY39_PACKAGES="python3.9-minimal libpython3.9-minimal libpython3.9-stdlib
+ libssl1.1 openssl zlib1g libexpat1 libffi7 libbz2-1.0 liblzma5 libmpdec3
+ libuuid1 libcrypt1 libnsl2 libtirpc3 libgssapi-krb5-2 libkrb5-3 libk5crypto3
+ libkrb5support0 libcom-err2 libkeyutils1"
+
+peers_py39() {
+    local d=$BUILD/peers/py39
+    [ -x "$d/python3.9" ] && return 0
+    need_tools apt-get dpkg-deb
+    rm -rf "$d"; mkdir -p "$d/debs" "$d/root"
+    local p arch; arch=$(gcc -print-multiarch)
+    for p in $BULLSEYE_PY39_PACKAGES; do
+        (cd "$d/debs" && apt_private "$DEBIAN_OLD" download "$p") >>"$BUILD/logs/peers.log" 2>&1 ||
+            die "apt-get download $p (Debian $DEBIAN_OLD) failed; see $BUILD/logs/peers.log"
+    done
+    for p in "$d"/debs/*.deb; do dpkg-deb -x "$p" "$d/root"; done
+    rm -rf "$d/debs"
+    local libs="$d/root/usr/lib/$arch:$d/root/lib/$arch"
+    printf '#!/bin/sh\nexec env LD_LIBRARY_PATH="%s" PYTHONHOME="%s" "%s" "$@"\n' \
+        "$libs" "$d/root/usr" "$d/root/usr/bin/python3.9" >"$d/python3.9"
+    printf '#!/bin/sh\nexec env LD_LIBRARY_PATH="%s" OPENSSL_CONF=/dev/null "%s" "$@"\n' \
+        "$libs" "$d/root/usr/bin/openssl" >"$d/openssl"
+    chmod +x "$d/python3.9" "$d/openssl"
+    "$d/python3.9" -c 'import ssl' || die "bullseye's python3.9 cannot import ssl"
+}
+
+peers_pyopenssl() {
+    local d=$BUILD/peers/pyopenssl27
+    [ -d "$d/OpenSSL" ] && return 0
+    rm -rf "$d" "$d.wheels"; mkdir -p "$d" "$d.wheels"
+    python3 -m pip download -q --disable-pip-version-check --no-cache-dir \
+        --only-binary=:all: --python-version 27 --implementation cp --abi cp27mu \
+        --platform manylinux2010_x86_64 --platform manylinux1_x86_64 -d "$d.wheels" \
+        "pyOpenSSL==21.0.0" "cryptography==3.3.2" "cffi<1.16" six enum34 ipaddress \
+        "pycparser<2.22" >>"$BUILD/logs/peers.log" 2>&1 ||
+        die "pip download of pyOpenSSL 21.0.0 and its dependencies failed; see $BUILD/logs/peers.log"
+    local w
+    for w in "$d.wheels"/*.whl; do python3 -m zipfile -e "$w" "$d"; done
+    rm -rf "$d.wheels"
+}
+
+do_bench() {
+    do_build "$OPENSSL_LEG"
+    peers_pyopenssl
+    local py3 openssl_tool
+    case "$OPENSSL_LEG" in
+        system) py3=python3 openssl_tool=openssl ;;
+        "$OPENSSL111_VERSION") peers_py39; py3=$BUILD/peers/py39/python3.9
+            openssl_tool=$BUILD/peers/py39/openssl ;;
+        *) die "bench compares with a Python 3 on the same OpenSSL: use --openssl system or 1.1.1" ;;
+    esac
+    need_tools "$openssl_tool"
+    step "bench: patched 2.7 vs $("$py3" -c 'import ssl, sys; print("Python %d.%d (%s)" % (sys.version_info[:2] + (ssl.OPENSSL_VERSION,)))') vs pyOpenSSL 21.0.0"
+    python3 "$TOP/bench/run.py" --patched "$(obj_dir "$OPENSSL_LEG")/python" --py3 "$py3" \
+        --pyopenssl-path "$BUILD/peers/pyopenssl27" --openssl "$openssl_tool" \
+        --certdir "$BUILD/$OPENSSL_LEG/src/Lib/test" --json-out "$BUILD/bench-$OPENSSL_LEG.json" \
+        2>&1 | tee "$BUILD/logs/bench-$OPENSSL_LEG.log"
+    return "${PIPESTATUS[0]}"
 }
 
 # --- the patch-queue workflow --------------------------------------------------------------
@@ -585,7 +734,10 @@ do_export() {
     local work=$BUILD/work out=$BUILD/export
     [ -d "$work/.git" ] || die "no work tree at $work: run ./build.sh edit first"
     export_series "$work" "$out"
-    rm -rf "$PATCHES"; mv "$out/patches" "$PATCHES"
+    # Replace what export writes; keep anything else (the cover letter).
+    mkdir -p "$PATCHES"
+    rm -f "$PATCHES"/*.patch "$PATCHES/series" "$PATCHES/base.sha256"
+    mv "$out/patches"/* "$PATCHES"/
     local f
     for f in $(added_files_in_repo); do rm -f "$TOP/$f"; done
     if [ -d "$out/added" ]; then (cd "$out/added" && tar -cf - .) | (cd "$TOP" && tar -xf -); fi
@@ -738,7 +890,9 @@ hygiene_export_is_stable() {
     rm -rf "$d"
     make_work_tree "$d/work"
     export_series "$d/work" "$d/out"
-    diff -r "$d/out/patches" "$PATCHES"
+    local f
+    for f in $(cd "$d/out/patches" && ls); do cmp "$d/out/patches/$f" "$PATCHES/$f"; done
+    [ "$(cd "$d/out/patches" && ls *.patch 2>/dev/null)" = "$(cd "$PATCHES" && ls *.patch 2>/dev/null)" ]
     rm -rf "$d"
 }
 
@@ -788,6 +942,18 @@ bisect_prefix_full_35() {
     do_regrtest "$OPENSSL_LEG"
 }
 
+# The hardening checks, on the system's OpenSSL and the whole series (which
+# the system leg left in build/system/src).  --full runs them at length.
+test_hardening() {
+    OPT_OPENSSL=system; do_openssl
+    check hardening-refleak-test_ssl do_refleak
+    check hardening-asan-test_ssl do_asan
+    if [ "$OPT_FULL" = 1 ]; then OPT_CASES=${OPT_CASES:-100000}; else OPT_CASES=${OPT_CASES:-3000}; fi
+    check hardening-fuzz-under-asan do_fuzz
+    check hardening-threads do_threads "$([ "$OPT_FULL" = 1 ] && echo 60 || echo 10)"
+    check hardening-misuse do_misuse
+}
+
 do_test() {
     local t0=$SECONDS
     do_source
@@ -806,9 +972,7 @@ do_test() {
     run_unittests interop-python3 test_interop.py \
         PYTHON27="$BUILD/system/obj/python" PYTHON27_LIBTEST="$BUILD/system/src/Lib/test"
     test_leg_35
-    for hook in $(declare -F | awk '{print $3}' | grep '^extra_check_' || true); do
-        "$hook"
-    done
+    test_hardening
 
     step "test: done in $((SECONDS - t0))s"
     [ "$FAILED" -eq 0 ] || printf 'failed: %s\n' "${FAILED_NAMES[*]}"
@@ -840,6 +1004,7 @@ main() {
             --prefix=*) OPT_PREFIX=${1#*=} ;;
             --full) OPT_FULL=1 ;;
             --cases) [ $# -ge 2 ] || die "--cases needs a number"; OPT_CASES=$2; shift ;;
+            --seconds) [ $# -ge 2 ] || die "--seconds needs a number"; OPT_SECONDS=$2; shift ;;
             -j) [ $# -ge 2 ] || die "-j needs a number"; JOBS=$2; shift ;;
             -j*) JOBS=${1#-j} ;;
             -*) die "unknown option $1 (see ./build.sh --help)" ;;
@@ -864,8 +1029,12 @@ main() {
         edit) do_edit ;;
         export) do_export ;;
         clean) do_clean ;;
-        bench|refleak|asan|fuzz)
-            [ -f "$TOP/bench/build-$cmd.sh" ] || die "'$cmd' is not available yet" ;;
+        bench) prepare_leg; do_bench ;;
+        refleak) prepare_leg; do_refleak ;;
+        asan) prepare_leg; do_asan ;;
+        fuzz) prepare_leg; do_fuzz ;;
+        threads) prepare_leg; do_threads "${OPT_SECONDS:-60}" ;;
+        misuse) prepare_leg; do_misuse ;;
         *) die "unknown command '$cmd' (see ./build.sh --help)" ;;
     esac
 }
