@@ -35,6 +35,11 @@ import os
 import sys
 import time
 
+# The client/server pair on MemoryBIOs that the tests drive too.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                os.pardir, "tests"))
+import sslpair  # noqa: E402
+
 try:
     import resource
 except ImportError:  # pragma: no cover
@@ -93,16 +98,7 @@ class StdlibImpl(object):
 
     def _ctx(self, server, certfile, tls):
         ssl = self.ssl
-        proto = getattr(ssl, "PROTOCOL_TLS_SERVER" if server
-                        else "PROTOCOL_TLS_CLIENT", None)
-        if proto is None:
-            proto = getattr(ssl, "PROTOCOL_TLS", ssl.PROTOCOL_SSLv23)
-        ctx = ssl.SSLContext(proto)
-        if server:
-            ctx.load_cert_chain(certfile)
-        else:
-            ctx.check_hostname = False
-            ctx.verify_mode = ssl.CERT_NONE
+        ctx = sslpair.make_context(server, certfile)
         if tls == "1.2":
             ctx.set_ciphers(CIPHER12)
             if hasattr(ctx, "maximum_version"):
@@ -119,41 +115,15 @@ class StdlibImpl(object):
 
     def pair(self):
         """Return a handshaken (client, server, bios) triple."""
-        ssl = self.ssl
-        WantRead = self.WantRead
-        cin, cout, sin, sout = (ssl.MemoryBIO(), ssl.MemoryBIO(),
-                                ssl.MemoryBIO(), ssl.MemoryBIO())
-        c = self.cctx.wrap_bio(cin, cout, server_side=False)
-        s = self.sctx.wrap_bio(sin, sout, server_side=True)
-        cdone = sdone = False
-        for _ in range(20):
-            if not cdone:
-                try:
-                    c.do_handshake()
-                    cdone = True
-                except WantRead:
-                    pass
-            d = cout.read()
-            if d:
-                sin.write(d)
-            if not sdone:
-                try:
-                    s.do_handshake()
-                    sdone = True
-                except WantRead:
-                    pass
-            d = sout.read()
-            if d:
-                cin.write(d)
-            if cdone and sdone:
-                break
-        else:
+        p = sslpair.Pair(self.sctx, self.cctx)
+        if not p.handshake(20):
             raise Fail("handshake did not finish")
+        c, s, cin, cout, sin, sout = p.astuple()
         # let the client consume what is left (TLS 1.3 session tickets)
         try:
             c.read(1)
             raise Fail("unexpected application data")
-        except WantRead:
+        except self.WantRead:
             pass
         return c, s, (cin, cout, sin, sout)
 

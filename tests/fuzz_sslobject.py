@@ -57,6 +57,9 @@ import time
 import traceback
 import warnings
 
+import sslpair
+from sslpair import do_handshake, try_read
+
 warnings.simplefilter("ignore", DeprecationWarning)
 
 KINDS = ("random", "bitflip", "truncate", "eof", "oversized")
@@ -162,30 +165,17 @@ def flip_bits(rng, data, nflips):
 # contexts and protocol variants
 
 def make_contexts(certfile):
-    def ctx(server):
-        proto = getattr(ssl, "PROTOCOL_TLS_SERVER" if server
-                        else "PROTOCOL_TLS_CLIENT", None)
-        if proto is None:
-            proto = getattr(ssl, "PROTOCOL_TLS", ssl.PROTOCOL_SSLv23)
-        c = ssl.SSLContext(proto)
-        if server:
-            c.load_cert_chain(certfile)
-        else:
-            c.check_hostname = False
-            c.verify_mode = ssl.CERT_NONE
-        return c
-
-    server = ctx(True)
+    server = sslpair.make_context(True, certfile)
     server.set_ciphers("ECDHE+AESGCM:ECDHE+CHACHA20:ECDHE-RSA-AES128-SHA:"
                        "AES128-SHA")
     variants = []
-    c13 = ctx(False)
+    c13 = sslpair.make_context(False)
     variants.append(("tls13", c13))
     have12 = getattr(ssl, "HAS_TLSv1_3", False)
     for name, ciphers in (("tls12-gcm", "ECDHE-RSA-AES256-GCM-SHA384"),
                           ("tls12-chacha", "ECDHE-RSA-CHACHA20-POLY1305"),
                           ("tls12-cbc", "ECDHE-RSA-AES128-SHA")):
-        c = ctx(False)
+        c = sslpair.make_context(False)
         try:
             c.set_ciphers(ciphers)
         except ssl.SSLError:
@@ -194,33 +184,6 @@ def make_contexts(certfile):
             c.options |= getattr(ssl, "OP_NO_TLSv1_3", 0)
         variants.append((name, c))
     return server, variants
-
-
-class Pair(object):
-    """Client and server SSLObjects on four MemoryBIOs."""
-
-    def __init__(self, sctx, cctx):
-        self.cin, self.cout = ssl.MemoryBIO(), ssl.MemoryBIO()
-        self.sin, self.sout = ssl.MemoryBIO(), ssl.MemoryBIO()
-        self.c = cctx.wrap_bio(self.cin, self.cout, server_side=False,
-                               server_hostname="localhost")
-        self.s = sctx.wrap_bio(self.sin, self.sout, server_side=True)
-
-
-def hs(obj):
-    """do_handshake(); True when done, False on want-read."""
-    try:
-        obj.do_handshake()
-        return True
-    except ssl.SSLWantReadError:
-        return False
-
-
-def try_read(obj, n=16384):
-    try:
-        return obj.read(n)
-    except ssl.SSLWantReadError:
-        return None
 
 
 class Script(object):
@@ -261,10 +224,10 @@ class Script(object):
         cdone = sdone = False
         for _ in range(rounds):
             if not cdone:
-                cdone = self._step(hs, p.c)
+                cdone = self._step(do_handshake, p.c)
             self._step(self.move, "c2s")
             if not sdone:
-                sdone = self._step(hs, p.s)
+                sdone = self._step(do_handshake, p.s)
             self._step(self.move, "s2c")
             if cdone and sdone:
                 break
@@ -299,7 +262,7 @@ class Script(object):
     @staticmethod
     def count_steps(sctx, cctx):
         """Number of steps of an undisturbed run (for the eof kind)."""
-        s = Script(Pair(sctx, cctx))
+        s = Script(sslpair.Pair(sctx, cctx, "localhost"))
         res = s.run()
         if res == "stalled" or res[0] != b"m" * 100 or res[1] != b"m" * 100:
             raise Bug("undisturbed session failed: %r" % (res,))
@@ -313,15 +276,15 @@ def record_flights(sctx, cctx):
     def hook(i, d, data):
         flights.append((d, data))
         return data
-    s = Script(Pair(sctx, cctx), hook)
+    s = Script(sslpair.Pair(sctx, cctx, "localhost"), hook)
     p = s.p
     cdone = sdone = False
     for _ in range(8):
         if not cdone:
-            cdone = hs(p.c)
+            cdone = do_handshake(p.c)
         s.move("c2s")
         if not sdone:
-            sdone = hs(p.s)
+            sdone = do_handshake(p.s)
         s.move("s2c")
         if cdone and sdone:
             break
@@ -408,13 +371,13 @@ class Fuzzer(object):
         if where == 0:          # fresh server
             for piece in pieces:
                 p.sin.write(piece)
-                hs(p.s)
+                do_handshake(p.s)
         elif where == 1:        # client waiting for the ServerHello
-            hs(p.c)
+            do_handshake(p.c)
             p.cout.read()
             for piece in pieces:
                 p.cin.write(piece)
-                hs(p.c)
+                do_handshake(p.c)
         elif where == 2:        # finished pair, junk to one side
             self.handshake(p)
             obj, bio = (p.s, p.sin) if rng.random() < 0.5 else (p.c, p.cin)
@@ -422,11 +385,11 @@ class Fuzzer(object):
                 bio.write(piece)
                 try_read(obj)
         else:                   # junk after a valid flight
-            hs(p.c)
+            do_handshake(p.c)
             p.sin.write(p.cout.read() + junk)
-            hs(p.s)
+            do_handshake(p.s)
             p.cin.write(p.sout.read())
-            hs(p.c)
+            do_handshake(p.c)
         return p
 
     # (b) bit flips in valid records ---------------------------------------
@@ -465,10 +428,10 @@ class Fuzzer(object):
         cdone = sdone = False
         for _ in range(8):
             if not cdone:
-                cdone = hs(p.c)
+                cdone = do_handshake(p.c)
             sc.move("c2s")
             if not sdone:
-                sdone = hs(p.s)
+                sdone = do_handshake(p.s)
             sc.move("s2c")
             if state["rest"] is not None or (cdone and sdone):
                 break
@@ -480,23 +443,23 @@ class Fuzzer(object):
         # the receiver has a valid prefix: it must want more, not fail
         rcv, bio = (p.s, p.sin) if state["dir"] == "c2s" else (p.c, p.cin)
         try:
-            if hs(rcv) and state["dir"] == "s2c":
+            if do_handshake(rcv) and state["dir"] == "s2c":
                 try_read(rcv)
         except ssl.SSLError as e:
             raise Bug("valid prefix of %d bytes of flight %d (%s) "
                       "rejected: %r" % (off, fi, name, e))
         if not complete:
             bio.write_eof()
-            hs(rcv)
+            do_handshake(rcv)
             try_read(rcv)
             return p
         bio.write(state["rest"])
         # finish the session; it must now succeed
         sc.hook = None
         for _ in range(8):
-            cdone = hs(p.c)
+            cdone = do_handshake(p.c)
             sc.move("c2s")
-            sdone = hs(p.s)
+            sdone = do_handshake(p.s)
             sc.move("s2c")
             if cdone and sdone:
                 break
@@ -563,13 +526,13 @@ class Fuzzer(object):
         if how in (0, 3):       # fresh server
             for piece in pieces:
                 p.sin.write(piece)
-                hs(p.s)
+                do_handshake(p.s)
         elif how == 1:          # client waiting for the ServerHello
-            hs(p.c)
+            do_handshake(p.c)
             p.cout.read()
             for piece in pieces:
                 p.cin.write(piece)
-                hs(p.c)
+                do_handshake(p.c)
         else:                   # finished pair
             self.handshake(p)
             obj, bio = (p.s, p.sin) if rng.random() < 0.5 else (p.c, p.cin)
@@ -578,12 +541,12 @@ class Fuzzer(object):
                 try_read(obj)
         if rng.random() < 0.5:
             (p.sin if how in (0, 3) else p.cin).write_eof()
-            hs(p.s if how in (0, 3) else p.c)
+            do_handshake(p.s if how in (0, 3) else p.c)
         return p
 
     # helpers ---------------------------------------------------------------
     def pair(self, cctx):
-        p = self._last_pair = Pair(self.sctx, cctx)
+        p = self._last_pair = sslpair.Pair(self.sctx, cctx, "localhost")
         return p
 
     def split(self, rng, data):
@@ -599,22 +562,9 @@ class Fuzzer(object):
         return [x for x in out if x]
 
     def handshake(self, p):
-        cdone = sdone = False
-        for _ in range(8):
-            if not cdone:
-                cdone = hs(p.c)
-            d = p.cout.read()
-            if d:
-                p.sin.write(d)
-            if not sdone:
-                sdone = hs(p.s)
-            d = p.sout.read()
-            if d:
-                p.cin.write(d)
-            if cdone and sdone:
-                try_read(p.c)
-                return
-        raise Bug("undisturbed handshake did not complete")
+        if not p.handshake():
+            raise Bug("undisturbed handshake did not complete")
+        try_read(p.c)
 
 
 # ---------------------------------------------------------------------------

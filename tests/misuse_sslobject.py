@@ -51,6 +51,8 @@ import subprocess
 import sys
 import warnings
 
+import sslpair
+
 warnings.simplefilter("ignore", DeprecationWarning)
 
 PY3 = sys.version_info[0] >= 3
@@ -155,53 +157,17 @@ def cls(name):
 class Env(object):
     def __init__(self, certdir):
         certfile = os.path.join(certdir, "keycert.pem")
-
-        def ctx(server):
-            proto = getattr(ssl, "PROTOCOL_TLS_SERVER" if server
-                            else "PROTOCOL_TLS_CLIENT", None)
-            if proto is None:
-                proto = getattr(ssl, "PROTOCOL_TLS", ssl.PROTOCOL_SSLv23)
-            c = ssl.SSLContext(proto)
-            if server:
-                c.load_cert_chain(certfile)
-            else:
-                c.check_hostname = False
-                c.verify_mode = ssl.CERT_NONE
-            return c
-        self.ctx = ctx
-        self.sctx, self.cctx = ctx(True), ctx(False)
+        self.ctx = lambda server: sslpair.make_context(server, certfile)
+        self.sctx, self.cctx = sslpair.make_contexts(certfile)
 
     def pair(self, sctx=None, cctx=None):
-        B = ssl.MemoryBIO
-        cin, cout, sin, sout = B(), B(), B(), B()
-        c = (cctx or self.cctx).wrap_bio(cin, cout, server_side=False)
-        s = (sctx or self.sctx).wrap_bio(sin, sout, server_side=True)
-        return c, s, cin, cout, sin, sout
+        return sslpair.Pair(sctx or self.sctx, cctx or self.cctx).astuple()
 
     def handshaken(self):
-        c, s, cin, cout, sin, sout = p = self.pair()
-        cd = sd = False
-        for _ in range(6):
-            if not cd:
-                try:
-                    c.do_handshake()
-                    cd = True
-                except ssl.SSLWantReadError:
-                    pass
-            sin.write(cout.read())
-            if not sd:
-                try:
-                    s.do_handshake()
-                    sd = True
-                except ssl.SSLWantReadError:
-                    pass
-            cin.write(sout.read())
-        assert cd and sd, "handshake failed"
-        try:
-            c.read(1)
-        except ssl.SSLWantReadError:
-            pass
-        return p
+        p = sslpair.Pair(self.sctx, self.cctx)
+        assert p.handshake(6), "handshake failed"
+        sslpair.try_read(p.c, 1)
+        return p.astuple()
 
     def unwrapped(self):
         c, s, cin, cout, sin, sout = p = self.handshaken()

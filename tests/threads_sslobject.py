@@ -50,6 +50,9 @@ import time
 import traceback
 import warnings
 
+import sslpair
+from sslpair import move
+
 warnings.simplefilter("ignore", DeprecationWarning)
 
 try:
@@ -73,22 +76,6 @@ def cpu_count():
         return multiprocessing.cpu_count()
     except Exception:
         return 1
-
-
-def make_contexts(certfile):
-    def ctx(server):
-        proto = getattr(ssl, "PROTOCOL_TLS_SERVER" if server
-                        else "PROTOCOL_TLS_CLIENT", None)
-        if proto is None:
-            proto = getattr(ssl, "PROTOCOL_TLS", ssl.PROTOCOL_SSLv23)
-        c = ssl.SSLContext(proto)
-        if server:
-            c.load_cert_chain(certfile)
-        else:
-            c.check_hostname = False
-            c.verify_mode = ssl.CERT_NONE
-        return c
-    return ctx(True), ctx(False)
 
 
 class Counter(threading.Thread):
@@ -123,38 +110,12 @@ class TLSWorker(threading.Thread):
         self.last_progress = clock()
         self.error = None
 
-    def pump(self, src, dst):
-        data = src.read()
-        if data:
-            dst.write(data)
-
     def one_pair(self):
         rng = self.rng
-        cin, cout, sin, sout = (ssl.MemoryBIO(), ssl.MemoryBIO(),
-                                ssl.MemoryBIO(), ssl.MemoryBIO())
-        c = self.cctx.wrap_bio(cin, cout, server_side=False,
-                               server_hostname="localhost")
-        s = self.sctx.wrap_bio(sin, sout, server_side=True)
-        cdone = sdone = False
-        for _ in range(10):
-            if not cdone:
-                try:
-                    c.do_handshake()
-                    cdone = True
-                except ssl.SSLWantReadError:
-                    pass
-            self.pump(cout, sin)
-            if not sdone:
-                try:
-                    s.do_handshake()
-                    sdone = True
-                except ssl.SSLWantReadError:
-                    pass
-            self.pump(sout, cin)
-            if cdone and sdone:
-                break
-        else:
+        p = sslpair.Pair(self.sctx, self.cctx, "localhost")
+        if not p.handshake(10):
             raise AssertionError("handshake did not complete")
+        c, s, cin, cout, sin, sout = p.astuple()
         for _ in range(rng.randint(5, 30)):
             size = rng.choice((1, 64, 1000, 16384, 65536))
             msg = (b"%08d" % self.pairs) * (size // 8 + 1)
@@ -162,7 +123,7 @@ class TLSWorker(threading.Thread):
             a, b, ain_out, bout_in = ((c, s, cout, sin) if rng.random() < 0.5
                                       else (s, c, sout, cin))
             a.write(msg)
-            self.pump(ain_out, bout_in)
+            move(ain_out, bout_in)
             got = []
             need = size
             while need:
@@ -180,12 +141,12 @@ class TLSWorker(threading.Thread):
             c.unwrap()
         except ssl.SSLWantReadError:
             pass
-        self.pump(cout, sin)
+        move(cout, sin)
         try:
             s.unwrap()
         except ssl.SSLWantReadError:
             pass
-        self.pump(sout, cin)
+        move(sout, cin)
         c.unwrap()
         # read-only calls on the shared contexts, concurrently
         if rng.random() < 0.1:
@@ -222,21 +183,12 @@ def gil_probe(sctx, cctx, counter, rate, rounds=20, max_rounds=400,
         # 2 ms call: go on (up to max_rounds) until it ran `need` times
         if i >= rounds and min(moved.values()) >= need:
             break
-        cin, cout, sin, sout = (ssl.MemoryBIO(), ssl.MemoryBIO(),
-                                ssl.MemoryBIO(), ssl.MemoryBIO())
-        c = cctx.wrap_bio(cin, cout, server_side=False)
-        s = sctx.wrap_bio(sin, sout, server_side=True)
-        try:
-            c.do_handshake()
-        except ssl.SSLWantReadError:
-            pass
+        c, s, cin, cout, sin, sout = sslpair.Pair(sctx, cctx).astuple()
+        sslpair.do_handshake(c)
         sin.write(cout.read())
         time.sleep(0.002)           # let the counter take the GIL
         n0, t0 = counter.n, clock()
-        try:
-            s.do_handshake()
-        except ssl.SSLWantReadError:
-            pass
+        sslpair.do_handshake(s)
         n1, t1 = counter.n, clock()
         out["do_handshake"].append((n1 - n0) / (rate * (t1 - t0)))
         moved["do_handshake"] += n1 > n0
@@ -292,7 +244,7 @@ def main(argv=None):
     if certdir is None:
         import test
         certdir = os.path.dirname(test.__file__)
-    sctx, cctx = make_contexts(os.path.join(certdir, "keycert.pem"))
+    sctx, cctx = sslpair.make_contexts(os.path.join(certdir, "keycert.pem"))
     base_s = args.baseline or max(1.0, min(5.0, args.seconds / 4))
 
     counter = Counter()
