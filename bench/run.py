@@ -81,7 +81,7 @@ def openssl_speed(openssl, seconds):
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        env=env)
     out = p.stdout.decode("utf-8", "replace")
-    m = re.search(r"^aes-256-gcm\s+([0-9.]+)k\s*$", out, re.M)
+    m = re.search(r"^aes-256-gcm\s+([0-9.]+)k\s*$", out, re.M | re.I)
     if not m:
         return None, None
     ver = subprocess.run(shlex.split(openssl) + ["version"],
