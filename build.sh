@@ -507,6 +507,31 @@ check_modules() {
     step "check: ssl and _hashlib import; $info"
 }
 
+# no_new_warnings LEG: the C files the series changes compile, against the
+# OpenSSL of LEG and with the build's warning flags, without a warning
+# that pristine 2.7.18 does not have (compared by message, not by line).
+no_new_warnings() {
+    local obj; obj=$(obj_dir "$1")
+    local f tree new=0
+    for f in _ssl _hashopenssl; do
+        for tree in pristine "$1/src"; do
+            # shellcheck disable=SC2086  # OPENSSL_CPPFLAGS is a word list
+            gcc -c -o /dev/null -fno-strict-aliasing -fwrapv -O2 -Wall \
+                -Wstrict-prototypes $OPENSSL_CPPFLAGS -I"$BUILD/$tree/Include" \
+                -I"$obj" "$BUILD/$tree/Modules/$f.c" 2>&1 |
+                sed -n 's/^[^ ]*: warning: //p' | LC_ALL=C sort -u \
+                >"$BUILD/logs/warnings-$1-$f-${tree%%/*}.txt"
+        done
+        if LC_ALL=C comm -13 "$BUILD/logs/warnings-$1-$f-pristine.txt" \
+                "$BUILD/logs/warnings-$1-$f-$1.txt" | grep .; then
+            new=1
+        fi
+        echo "$f.c: $(wc -l <"$BUILD/logs/warnings-$1-$f-$1.txt") warnings" \
+             "(pristine: $(wc -l <"$BUILD/logs/warnings-$1-$f-pristine.txt"))"
+    done
+    return "$new"
+}
+
 # --- step 5: regrtest --------------------------------------------------------------------
 
 # do_regrtest LEG [TESTS...]: prints the summary, keeps the log.
@@ -688,6 +713,8 @@ make_work_tree() {
     rm -rf "$work.new"; mkdir -p "$(dirname "$work")"
     cp -a "$BUILD/pristine" "$work.new"; rm -f "$work.new/.origin"
     qgit -C "$work.new" init -q -b main
+    # A build or test run from the work tree leaves .pyc files in Lib/
+    printf '*.pyc\n' >>"$work.new/.git/info/exclude"
     qgit -C "$work.new" add -A
     GIT_AUTHOR_DATE=$PRISTINE_DATE GIT_COMMITTER_DATE=$PRISTINE_DATE \
         qgit -C "$work.new" commit -q -m "Python $PY_VERSION (pristine)"
@@ -928,6 +955,7 @@ test_leg_111() {
         check "bisect-openssl-$OPENSSL_LEG-prefix-$n" bisect_prefix "$OPENSSL_LEG" "$n"
     done
     check "modules-openssl-$OPENSSL_LEG" check_modules "$OPENSSL_LEG"
+    check "no-new-warnings-openssl-$OPENSSL_LEG" no_new_warnings "$OPENSSL_LEG"
 }
 
 test_leg_system() {
@@ -940,11 +968,17 @@ test_leg_system() {
         check "bisect-openssl-system-prefix-$n" bisect_prefix system "$n"
     done
     check "modules-openssl-system" check_modules system
+    check "no-new-warnings-openssl-system" no_new_warnings system
 }
 
 test_leg_35() {
     OPT_OPENSSL=3.5
     check "openssl-$OPENSSL35_VERSION-series" bisect_prefix_full_35
+    check "no-new-warnings-openssl-$OPENSSL35_VERSION" no_new_warnings_35
+}
+no_new_warnings_35() {
+    do_openssl
+    no_new_warnings "$OPENSSL_LEG"
 }
 bisect_prefix_full_35() {
     do_openssl

@@ -283,59 +283,58 @@ class PyOpenSSLImpl(object):
 
 # ---------------------------------------------------------------------------
 
-def timed_loop(step, seconds, batch):
-    """Call step(batch) until `seconds` have passed; return (count, dt)."""
+def timed_loop(step, seconds, batch, count=None):
+    """Call step(batch) until `seconds` have passed; return (count, dt).
+    With count, call step(count) once instead: for counting instructions,
+    where only the number of operations matters."""
     n = 0
     t0 = clock()
     while True:
-        step(batch)
-        n += batch
+        step(count or batch)
+        n += count or batch
         dt = clock() - t0
-        if dt >= seconds:
+        if count or dt >= seconds:
             return n, dt
 
 
-def fig_handshake(impl, seconds):
+def fig_handshake(impl, seconds, count=None):
     pair = impl.pair
 
     def step(k):
         for _ in range(k):
             pair()
     step(3)  # warm up
-    n, dt = timed_loop(step, seconds, 10)
+    n, dt = timed_loop(step, seconds, 10, count)
     return {"value": n / dt, "unit": "handshakes/s", "count": n,
             "elapsed": dt}
 
 
-def fig_small(impl, seconds):
+def fig_small(impl, seconds, count=None):
     p = impl.pair()
     impl.small(p, 1000)  # warm up
 
     def step(k):
         impl.small(p, k)
-    n, dt = timed_loop(step, seconds, 5000)
+    n, dt = timed_loop(step, seconds, 5000, count)
     return {"value": n / dt, "unit": "msgs/s", "count": n, "elapsed": dt}
 
 
-def fig_bulk(impl, seconds):
+def fig_bulk(impl, seconds, count=None):
     # 256 MiB per transfer; repeat transfers until `seconds` have passed
-    # (at least one) and report the aggregate rate.
+    # (at least one) and report the aggregate rate.  With count: that many
+    # 16 KiB writes.
     p = impl.pair()
     impl.bulk(p, 16 * BULK_CHUNK)  # warm up
-    got = 0
-    runs = 0
-    t0 = clock()
-    while True:
-        got += impl.bulk(p, BULK_TOTAL)
-        runs += 1
-        dt = clock() - t0
-        if dt >= seconds:
-            break
+
+    def step(k):
+        impl.bulk(p, k * BULK_CHUNK)
+    n, dt = timed_loop(step, seconds, BULK_TOTAL // BULK_CHUNK, count)
+    got = n * BULK_CHUNK
     return {"value": got / dt / 1e6, "unit": "MB/s", "bytes": got,
-            "transfers": runs, "elapsed": dt}
+            "count": n, "elapsed": dt}
 
 
-def fig_rss(impl, seconds):
+def fig_rss(impl, seconds, count=None):
     gc.collect()
     keep = [impl.pair() for _ in range(10)]  # warm up caches, then drop
     del keep
@@ -367,6 +366,10 @@ def main(argv=None):
                     help="directory holding keycert.pem (default: the "
                          "running interpreter's Lib/test)")
     ap.add_argument("--tls", choices=("1.3", "1.2"), default="1.3")
+    ap.add_argument("--count", type=int, default=None,
+                    help="do exactly this many operations (handshakes, "
+                         "messages, 16 KiB writes), not --seconds' worth: "
+                         "for counting instructions")
     args = ap.parse_args(argv)
 
     certdir = args.certdir
@@ -388,7 +391,7 @@ def main(argv=None):
         if cipher != want or version != want_v:
             raise Fail("negotiated %s %s, wanted %s %s"
                        % (version, cipher, want_v, want))
-        out.update(FIGURES[args.figure](impl, args.seconds))
+        out.update(FIGURES[args.figure](impl, args.seconds, args.count))
     except Exception as e:
         out["error"] = "%s: %s" % (type(e).__name__, e)
         print(json.dumps(out, sort_keys=True))

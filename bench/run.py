@@ -12,11 +12,18 @@ Implementations:
   C  pyopenssl pyOpenSSL 21.0.0 on the patched 2.7 (PYTHONPATH given by
                --pyopenssl-path; cryptography's wheel brings its own OpenSSL)
 
-Each figure runs A B C A B C ... (--rounds rounds, default 3) in fresh
+Each figure runs A B C A B C ... (--rounds rounds, default 5) in fresh
 processes, so that machine drift hits all three alike; the median of the
-rounds is reported.  The AES-GCM bound is half of
+rounds is reported, and each ratio is the median of the per-round ratios
+(A over B of the same round).  The AES-GCM bound is half of
 `openssl speed -evp aes-256-gcm -bytes 16384` (one thread encrypts and
-decrypts every byte).  Exit status: 0 when every figure was measured (even if
+decrypts every byte), measured right before each bulk round.
+
+On a shared machine wall-clock figures drift by tens of percent.  Where
+valgrind is installed, the speed figures are therefore also given as
+instructions per operation, counted by callgrind (repeatable to the
+instruction): each implementation runs the figure's operation N1 and N2
+times, and (I(N2) - I(N1)) / (N2 - N1) cancels start-up and warm-up.  Exit status: 0 when every figure was measured (even if
 some targets are SHORT; --strict makes SHORT an error), 2 on errors.
 """
 import argparse
@@ -24,6 +31,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,6 +40,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.join(HERE, "bench.py")
 FIGURES = ("handshake", "small", "bulk", "rss")
+# operations per callgrind run (N1, N2), see the docstring
+COUNTS = {"handshake": (10, 30), "small": (5000, 15000), "bulk": (100, 300)}
 UNITS = {"handshake": "hs/s", "small": "msg/s", "bulk": "MB/s",
          "rss": "KiB"}
 # (figure, kind, threshold): kind "py3"/"pyopenssl" = min ratio
@@ -71,6 +81,27 @@ def run_one(cmd, env, timeout):
         return {"error": "rc=%d %s" % (p.returncode,
                                        err[-1] if err else "no output")}
     return json.loads(lines[-1])
+
+
+def count_instructions(cmd, env, n):
+    """Instructions that callgrind counts for cmd (all processes: a
+    wrapper script's exec is followed), or None."""
+    full_env = dict(os.environ)
+    full_env.pop("PYTHONPATH", None)
+    full_env.pop("PYTHONHOME", None)
+    full_env.update(env)
+    p = subprocess.run(["valgrind", "--tool=callgrind",
+                        "--callgrind-out-file=/dev/null",
+                        "--trace-children=yes"] + cmd + ["--count", str(n)],
+                       env=full_env, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=900)
+    found = re.findall(r"Collected : (\d+)", p.stderr.decode("utf-8",
+                                                              "replace"))
+    ok = any(l.startswith("{") and '"error"' not in l
+             for l in p.stdout.decode("utf-8", "replace").splitlines())
+    if p.returncode != 0 or not found or not ok:
+        return None
+    return sum(int(x) for x in found)
 
 
 def openssl_speed(openssl, seconds):
@@ -124,6 +155,8 @@ def main():
     ap.add_argument("--figures", default=",".join(FIGURES))
     ap.add_argument("--tls", choices=("1.3", "1.2"), default="1.3")
     ap.add_argument("--json-out", default=None)
+    ap.add_argument("--no-instructions", action="store_true",
+                    help="skip the callgrind instruction counts")
     ap.add_argument("--strict", action="store_true",
                     help="exit 1 when a target is SHORT")
     args = ap.parse_args()
@@ -139,24 +172,20 @@ def main():
     ]
     names = [i[0] for i in impls]
     t_start = time.time()
-    speeds = []
-    ossl_ver = None
-    for _ in range(args.rounds):
-        sp, ossl_ver = openssl_speed(args.openssl, 2)
-        if sp:
-            speeds.append(sp)
-    bound = statistics.median(speeds) / 2 if speeds else None
-    print("[bench] AES-256-GCM @16 KiB (median of %d): %s MB/s -> bound %s MB/s (%s)%s"
-          % (len(speeds), "%.0f" % (bound * 2) if bound else "n/a",
-             "%.0f" % bound if bound else "n/a", ossl_ver or "?",
-             (" " + args.openssl_note) if args.openssl_note else ""),
-          flush=True)
 
-    results = {f: {n: [] for n in names} for f in figures}
+    # values[fig][name][round]; bound_of[round]: the AES-GCM bound measured
+    # right before that round's bulk runs
+    values = {f: {n: {} for n in names} for f in figures}
+    bound_of = {}
+    ossl_ver = None
     raw = []
     errors = []
     for fig in figures:
         for rnd in range(args.rounds):
+            if fig == "bulk":
+                sp, ossl_ver = openssl_speed(args.openssl, 1)
+                if sp:
+                    bound_of[rnd] = sp / 2
             for name, py, impl, env in impls:
                 cmd = py + [BENCH, "--impl", impl, "--figure", fig,
                             "--seconds", str(args.seconds), "--certdir",
@@ -170,25 +199,34 @@ def main():
                     print("[bench] %-9s %-9s round %d: ERROR %s"
                           % (fig, name, rnd, r["error"]), flush=True)
                     continue
-                results[fig][name].append(r["value"])
+                values[fig][name][rnd] = r["value"]
                 print("[bench] %-9s %-9s round %d: %s %s  (%s, %s)"
                       % (fig, name, rnd, fmt(r["value"], fig), UNITS[fig],
                          r.get("library", "?"), r.get("python", "?")),
                       flush=True)
 
-    med = {f: {n: (statistics.median(v) if v else None)
-               for n, v in results[f].items()} for f in figures}
+    def median(xs):
+        xs = list(xs)
+        return statistics.median(xs) if xs else None
+
+    med = {f: {n: median(v.values()) for n, v in values[f].items()}
+           for f in figures}
+    bound = median(bound_of.values())
 
     def ratio(f, other):
-        a, b = med[f]["patched"], med[f][other]
-        if a is None or not b:
-            return None
-        return a / b
+        """median over the rounds of patched / other in the same round"""
+        a, b = values[f]["patched"], values[f][other]
+        return median(a[r] / b[r] for r in a if b.get(r))
+
+    def share_of_bound():
+        a = values.get("bulk", {}).get("patched", {})
+        return median(a[r] / bound_of[r] for r in a if bound_of.get(r))
 
     print()
-    print("TLS %s, %s; median of %d rounds, %.1f s each; MB = 10**6 bytes"
+    print("TLS %s, %s; median of %d rounds, %.1f s each; MB = 10**6 bytes;"
           % (args.tls, "TLS_AES_256_GCM_SHA384" if args.tls == "1.3"
              else "ECDHE-RSA-AES256-GCM-SHA384", args.rounds, args.seconds))
+    print("ratios and %bound: medians of the per-round ratios")
     hdr = "%-10s %-6s %10s %10s %10s %9s %9s %8s %8s" % (
         "figure", "unit", "patched", "py3", "pyOpenSSL", "p/py3",
         "p/pyOSSL", "%bound", "spread")
@@ -196,18 +234,17 @@ def main():
     print("-" * len(hdr))
     for f in figures:
         r1, r2 = ratio(f, "py3"), ratio(f, "pyopenssl")
-        pb = ""
-        if f == "bulk" and bound and med[f]["patched"]:
-            pb = "%.0f%%" % (100 * med[f]["patched"] / bound)
+        sb = share_of_bound() if f == "bulk" else None
         # spread: largest (max-min)/median over the three implementations,
         # a rough noise level for reading the ratios
-        spread = [(max(v) - min(v)) / statistics.median(v)
-                  for v in results[f].values() if len(v) > 1]
+        spread = [(max(v.values()) - min(v.values())) / median(v.values())
+                  for v in values[f].values() if len(v) > 1]
         print("%-10s %-6s %10s %10s %10s %9s %9s %8s %8s" % (
             f, UNITS[f], fmt(med[f]["patched"], f), fmt(med[f]["py3"], f),
             fmt(med[f]["pyopenssl"], f),
             "%.2fx" % r1 if r1 else "n/a", "%.2fx" % r2 if r2 else "n/a",
-            pb, "%.0f%%" % (100 * max(spread)) if spread else ""))
+            "%.0f%%" % (100 * sb) if sb else "",
+            "%.0f%%" % (100 * max(spread)) if spread else ""))
     if "rss" in figures:
         pp = {}
         for r in raw:
@@ -225,9 +262,45 @@ def main():
         if n in libs:
             print("%-9s %s" % (n + ":", libs[n]))
     if bound:
-        print("AES-GCM bound: %.0f MB/s (half of openssl speed, %s)%s"
+        print("AES-GCM bound: %.0f MB/s median (half of openssl speed, %s)%s"
               % (bound, ossl_ver, (" " + args.openssl_note)
                  if args.openssl_note else ""))
+
+    # Instructions per operation: the same comparison without the noise.
+    instr = {}
+    counted = [f for f in figures if f in COUNTS]
+    if counted and not args.no_instructions and shutil.which("valgrind"):
+        print()
+        print("[bench] counting instructions with callgrind ...", flush=True)
+        for fig in counted:
+            n1, n2 = COUNTS[fig]
+            instr[fig] = {}
+            for name, py, impl, env in impls:
+                cmd = py + [BENCH, "--impl", impl, "--figure", fig,
+                            "--certdir", args.certdir, "--tls", args.tls]
+                i1 = count_instructions(cmd, env, n1)
+                i2 = count_instructions(cmd, env, n2)
+                if i1 is None or i2 is None:
+                    errors.append("%s %s: callgrind run failed" % (name, fig))
+                    continue
+                instr[fig][name] = (i2 - i1) / float(n2 - n1)
+        per = {"handshake": "handshake", "small": "64-byte message",
+               "bulk": "16 KiB write"}
+        hdr = "%-10s %-16s %11s %11s %11s %9s %9s" % (
+            "figure", "instructions per", "patched", "py3", "pyOpenSSL",
+            "py3/p", "pyOSSL/p")
+        print("callgrind, instructions per operation (fewer is faster; the "
+              "ratios read like the speed ratios above)")
+        print(hdr)
+        print("-" * len(hdr))
+        for f in counted:
+            c = instr[f]
+            p = c.get("patched")
+            print("%-10s %-16s %11s %11s %11s %9s %9s" % (
+                f, per[f], *["%.0f" % c[n] if n in c else "n/a"
+                             for n in names],
+                *["%.2fx" % (c[n] / p) if p and n in c else "n/a"
+                  for n in ("py3", "pyopenssl")]))
 
     print()
     short = 0
@@ -235,14 +308,16 @@ def main():
         if f not in figures:
             continue
         if kind == "bound":
-            v = (med[f]["patched"] / bound
-                 if bound and med[f]["patched"] else None)
+            v = share_of_bound()
             what = "%s >= %d%% of AES-GCM bound" % (f, thr * 100)
             got = "%.0f%%" % (100 * v) if v is not None else "n/a"
         else:
             v = ratio(f, kind)
             what = "%s >= %.1fx %s" % (f, thr, kind)
             got = "%.2fx" % v if v is not None else "n/a"
+            c = instr.get(f, {})
+            if c.get("patched") and c.get(kind):
+                got += " (by instructions: %.2fx)" % (c[kind] / c["patched"])
         verdict = "PASS" if v is not None and v >= thr else (
             "SHORT" if v is not None else "N/A")
         if verdict != "PASS":
@@ -255,7 +330,8 @@ def main():
     if args.json_out:
         with open(args.json_out, "w") as fh:
             json.dump({"bound_mbs": bound, "openssl": ossl_ver,
-                       "median": med, "raw": raw}, fh, indent=1)
+                       "median": med, "instructions": instr, "raw": raw},
+                      fh, indent=1)
     if errors:
         return 2
     if args.strict and short:
