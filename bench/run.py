@@ -23,8 +23,10 @@ On a shared machine wall-clock figures drift by tens of percent.  Where
 valgrind is installed, the speed figures are therefore also given as
 instructions per operation, counted by callgrind (repeatable to the
 instruction): each implementation runs the figure's operation N1 and N2
-times, and (I(N2) - I(N1)) / (N2 - N1) cancels start-up and warm-up.  Exit status: 0 when every figure was measured (even if
-some targets are SHORT; --strict makes SHORT an error), 2 on errors.
+times, and (I(N2) - I(N1)) / (N2 - N1) cancels start-up and warm-up.
+
+Exit status: 0 when every figure was measured (even if some targets are
+SHORT; --strict makes SHORT an error), 2 on errors.
 """
 import argparse
 import json
@@ -64,11 +66,17 @@ def parse_env(items):
     return env
 
 
-def run_one(cmd, env, timeout):
+def child_env(env):
+    """This environment without the Python search paths, plus env."""
     full_env = dict(os.environ)
     full_env.pop("PYTHONPATH", None)
     full_env.pop("PYTHONHOME", None)
     full_env.update(env)
+    return full_env
+
+
+def run_one(cmd, env, timeout):
+    full_env = child_env(env)
     try:
         p = subprocess.run(cmd, env=full_env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=timeout)
@@ -86,10 +94,7 @@ def run_one(cmd, env, timeout):
 def count_instructions(cmd, env, n):
     """Instructions that callgrind counts for cmd (all processes: a
     wrapper script's exec is followed), or None."""
-    full_env = dict(os.environ)
-    full_env.pop("PYTHONPATH", None)
-    full_env.pop("PYTHONHOME", None)
-    full_env.update(env)
+    full_env = child_env(env)
     p = subprocess.run(["valgrind", "--tool=callgrind",
                         "--callgrind-out-file=/dev/null",
                         "--trace-children=yes"] + cmd + ["--count", str(n)],
