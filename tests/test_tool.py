@@ -1,0 +1,354 @@
+"""Unit tests of the tool's Python modules (tool/*.py) and of build.sh's
+argument checks and check table.
+
+Run by './build.sh test' as 'tool-units' (Python 3); they need no build.
+"""
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, "tool"))
+
+import check_table  # noqa: E402
+import count_unittest  # noqa: E402
+import hygiene  # noqa: E402
+import series  # noqa: E402
+import sync_tree  # noqa: E402
+
+BUILD_SH = os.path.join(TOP, "build.sh")
+
+
+class TempDir(unittest.TestCase):
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="test-tool-")
+        self.addCleanup(shutil.rmtree, self.tmp)
+
+    def write(self, rel, text, mode=None):
+        path = os.path.join(self.tmp, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        if mode is not None:
+            os.chmod(path, mode)
+        return path
+
+
+class SeriesTests(TempDir):
+
+    def test_plain_series_is_one_unnamed_part(self):
+        parts = series.parse("0001-a.patch\n# a comment\n\n0002-b.patch -p1\n"
+                             "0003-c.patch # why\n")
+        self.assertEqual(parts, [(None, ["0001-a.patch", "0002-b.patch", "0003-c.patch"])])
+        self.assertEqual(series.part_names(parts), [])
+        self.assertEqual(series.patches(parts), ["0001-a.patch", "0002-b.patch", "0003-c.patch"])
+
+    def test_parts(self):
+        text = ("# The series, in three parts\n# part: fixes\n0001-a.patch\n"
+                "#part:openssl3\n0002-b.patch\n# a comment inside a part\n"
+                "0003-c.patch\n#  part:  pep546  \n0004-d.patch\n")
+        parts = series.parse(text)
+        self.assertEqual(series.part_names(parts), ["fixes", "openssl3", "pep546"])
+        self.assertEqual(series.patches(parts), ["0001-a.patch", "0002-b.patch",
+                                                 "0003-c.patch", "0004-d.patch"])
+        self.assertEqual(series.patches(parts, ["pep546", "fixes"]),
+                         ["0001-a.patch", "0004-d.patch"])
+
+    def test_empty_part_is_allowed(self):
+        parts = series.parse("# part: fixes\n# part: pep546\n0001-a.patch\n")
+        self.assertEqual(series.patches(parts, ["fixes"]), [])
+
+    def test_patch_before_first_part_refused(self):
+        with self.assertRaisesRegex(series.SeriesError, "0001-a.patch comes before"):
+            series.parse("0001-a.patch\n# part: fixes\n0002-b.patch\n")
+
+    def test_bad_or_repeated_part_line_refused(self):
+        with self.assertRaisesRegex(series.SeriesError, "line 1: a part line"):
+            series.parse("# part: two words\n0001-a.patch\n")
+        with self.assertRaisesRegex(series.SeriesError, "line 1: a part line"):
+            series.parse("# part:\n0001-a.patch\n")
+        with self.assertRaisesRegex(series.SeriesError, "line 3: part 'a' is there twice"):
+            series.parse("# part: a\n0001-a.patch\n# part: a\n")
+
+    def test_unknown_part_refused(self):
+        parts = series.parse("# part: fixes\n0001-a.patch\n")
+        with self.assertRaisesRegex(series.SeriesError, "no part 'pep'; the parts are: fixes"):
+            series.patches(parts, ["pep"])
+        with self.assertRaisesRegex(series.SeriesError, "has no parts"):
+            series.patches(series.parse("0001-a.patch\n"), ["fixes"])
+
+    def test_problems(self):
+        self.assertEqual(series.problems(["a.patch", "b.patch"], ["a.patch", "b.patch"]), [])
+        self.assertEqual(series.problems(["a.patch", "a.patch", "c.patch"], ["a.patch", "b.patch"]),
+                         ["listed twice: a.patch",
+                          "listed, but there is no such file: c.patch",
+                          "not listed in the series: b.patch"])
+
+    def test_write_lists_patch_files_in_name_order(self):
+        for name in ("0002-b.patch", "0001-a.patch", "README", "0010-c.patch"):
+            self.write(name, "x")
+        series.write(self.tmp)
+        with open(os.path.join(self.tmp, "series")) as f:
+            self.assertEqual(f.read(), "0001-a.patch\n0002-b.patch\n0010-c.patch\n")
+
+    def test_write_with_no_patches(self):
+        series.write(self.tmp)
+        with open(os.path.join(self.tmp, "series")) as f:
+            self.assertEqual(f.read(), "")
+
+    def run_cli(self, *args):
+        return subprocess.run([sys.executable, os.path.join(TOP, "tool", "series.py")] + list(args),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True)
+
+    def test_cli(self):
+        path = self.write("p/series", "# part: fixes\n0001-a.patch\n# part: pep546\n0002-b.patch\n")
+        self.write("p/0001-a.patch", "x")
+        out = self.run_cli("--series", path, "list", "--part", "pep546")
+        self.assertEqual((out.returncode, out.stdout), (0, "0002-b.patch\n"))
+        self.assertEqual(self.run_cli("--series", path, "parts").stdout, "fixes\npep546\n")
+        self.assertEqual(self.run_cli("--series", path, "count").stdout, "2\n")
+        out = self.run_cli("--series", path, "check")
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("no such file: 0002-b.patch", out.stdout)
+        out = self.run_cli("--series", path, "list", "--part", "nope")
+        self.assertEqual(out.returncode, 2)
+        self.assertIn("no part 'nope'", out.stderr)
+
+    def test_the_real_series(self):
+        parts = series.read(os.path.join(TOP, "patches", "series"))
+        patches = series.patches(parts)
+        self.assertTrue(patches)
+        self.assertEqual(series.problems(patches, series.patch_files(os.path.join(TOP, "patches"))),
+                         [])
+
+
+class SyncTreeTests(TempDir):
+
+    def test_fresh_copy(self):
+        self.write("a/x.c", "x", 0o644)
+        self.write("a/sub/run.sh", "#!/bin/sh\n", 0o755)
+        sync_tree.sync_tree(os.path.join(self.tmp, "a"), os.path.join(self.tmp, "b"))
+        with open(os.path.join(self.tmp, "b/sub/run.sh")) as f:
+            self.assertEqual(f.read(), "#!/bin/sh\n")
+        self.assertTrue(os.stat(os.path.join(self.tmp, "b/sub/run.sh")).st_mode & stat.S_IXUSR)
+
+    def test_only_changed_files_rewritten(self):
+        self.write("a/same.c", "same")
+        self.write("a/changed.c", "new")
+        self.write("a/added.c", "added")
+        self.write("b/same.c", "same")
+        self.write("b/changed.c", "old")
+        self.write("b/stale.c", "stale")
+        self.write("b/dir/stale.h", "stale")
+        old = time.time() - 3600
+        for name in ("same.c", "changed.c"):
+            os.utime(os.path.join(self.tmp, "b", name), (old, old))
+        sync_tree.sync_tree(os.path.join(self.tmp, "a"), os.path.join(self.tmp, "b"))
+        b = os.path.join(self.tmp, "b")
+        self.assertEqual(os.stat(os.path.join(b, "same.c")).st_mtime, old)
+        self.assertGreater(os.stat(os.path.join(b, "changed.c")).st_mtime, old)
+        with open(os.path.join(b, "changed.c")) as f:
+            self.assertEqual(f.read(), "new")
+        self.assertTrue(os.path.isfile(os.path.join(b, "added.c")))
+        self.assertFalse(os.path.exists(os.path.join(b, "stale.c")))
+        self.assertFalse(os.path.exists(os.path.join(b, "dir", "stale.h")))
+
+    def test_mode_change_follows(self):
+        self.write("a/tool", "same", 0o755)
+        self.write("b/tool", "diff", 0o644)
+        sync_tree.sync_tree(os.path.join(self.tmp, "a"), os.path.join(self.tmp, "b"))
+        self.assertTrue(os.stat(os.path.join(self.tmp, "b/tool")).st_mode & stat.S_IXUSR)
+
+
+MAIL = """From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+From: A <a@example.invalid>
+Date: Mon, 20 Apr 2020 00:00:00 +0000
+Subject: [PATCH] {subject}
+
+{body}
+---
+ Modules/_ssl.c | 1 +
+ 1 file changed, 1 insertion(+)
+
+diff --git a/Modules/_ssl.c b/Modules/_ssl.c
+"""
+GOOD_BODY = "\n".join([" ".join(["word"] * 8)] * 5)
+
+
+class HygieneTests(unittest.TestCase):
+
+    def problems(self, subject="bpo-22559: Add ssl.MemoryBIO", body=GOOD_BODY):
+        return hygiene.mail_problems(MAIL.format(subject=subject, body=body).encode())
+
+    def test_good_mail(self):
+        self.assertEqual(self.problems(), [])
+
+    def test_subject(self):
+        self.assertEqual(self.problems(subject="short"), ["no subject"])
+        self.assertEqual(self.problems(subject="x" * 73), ["subject longer than 72 characters"])
+        self.assertEqual(self.problems(subject="x" * 72), [])
+
+    def test_body(self):
+        self.assertEqual(self.problems(body="Too short."),
+                         ["body too short to say why and how it differs from Python 3"])
+        self.assertEqual(self.problems(body=GOOD_BODY + "\n" + "y" * 77),
+                         ["body lines over 76 characters"])
+
+    def test_diffstat_is_not_body(self):
+        # Lines after the '---' are the diffstat and the diff, not the body.
+        self.assertEqual(self.problems(body=GOOD_BODY + "\n---\n" + "z" * 100), [])
+
+
+LOG = """test_a (test_x.T.test_a) ... ok
+test_b (test_x.T.test_b) ... skipped 'no network'
+test_c (test_x.T.test_c) ... FAIL
+test_d (test_x.T.test_d) ... ERROR
+
+======================================================================
+FAIL: test_c (test_x.T.test_c)
+----------------------------------------------------------------------
+ERROR: test_d (test_x.T.test_d)
+----------------------------------------------------------------------
+Ran 5 tests in 0.012s
+
+FAILED (failures=1, errors=1, skipped=1)
+"""
+
+
+class CountUnittestTests(TempDir):
+
+    def test_counts(self):
+        ran, bad, skipped = count_unittest.count(LOG)
+        self.assertEqual((ran, skipped), (5, 1))
+        self.assertEqual(bad, ["FAIL: test_c (test_x.T.test_c)", "ERROR: test_d (test_x.T.test_d)"])
+
+    def test_one_test_and_last_ran_line(self):
+        self.assertEqual(count_unittest.count("Ran 3 tests in 1s\nRan 1 test in 0.1s\n"),
+                         (1, [], 0))
+
+    def test_did_not_run(self):
+        self.assertEqual(count_unittest.count("ImportError: no module\n"), (None, [], 0))
+
+    def test_cli(self):
+        path = self.write("log", LOG)
+        out = subprocess.run([sys.executable, os.path.join(TOP, "tool", "count_unittest.py"), path],
+                             stdout=subprocess.PIPE, universal_newlines=True)
+        self.assertEqual(out.returncode, 0)
+        self.assertEqual(out.stdout.splitlines()[0], "2 2 1")
+        path = self.write("log2", "Traceback\n")
+        out = subprocess.run([sys.executable, os.path.join(TOP, "tool", "count_unittest.py"), path],
+                             stdout=subprocess.PIPE, universal_newlines=True)
+        self.assertEqual(out.returncode, 3)
+
+
+TABLE = """# name  when openssl needs counts runs
+lint              ci    -      -     1     lint_it
+prefix-{0..N}     ci    1.1.1  -     1     bisect_prefix {n} x
+slow              full  system build 1     slow_one
+units             ci    -      -     tests unittests test_x.py
+"""
+
+
+class CheckTableTests(unittest.TestCase):
+
+    def test_expand(self):
+        rows = check_table.expand(TABLE, 2)
+        self.assertEqual([r[0] for r in rows],
+                         ["lint", "prefix-0", "prefix-1", "prefix-2", "slow", "units"])
+        self.assertEqual(rows[2], ["prefix-1", "ci", "1.1.1", "-", "1", "bisect_prefix", "1", "x"])
+
+    def test_range_from_one_and_empty_series(self):
+        rows = check_table.expand("p-{1..N} ci - - 1 f {n}\n", 0)
+        self.assertEqual(rows, [])
+
+    def test_select(self):
+        rows = check_table.expand(TABLE, 1)
+        self.assertEqual([r[0] for r in check_table.select(rows)],
+                         ["lint", "prefix-0", "prefix-1", "units"])
+        self.assertEqual([r[0] for r in check_table.select(rows, full=True)],
+                         ["lint", "prefix-0", "prefix-1", "slow", "units"])
+        # Named: in table order, full rows included.
+        self.assertEqual([r[0] for r in check_table.select(rows, ["units", "slow", "lint"])],
+                         ["lint", "slow", "units"])
+        with self.assertRaisesRegex(check_table.TableError, "no check named nope, prefix-7"):
+            check_table.select(rows, ["lint", "nope", "prefix-7"])
+
+    def test_bad_rows_refused(self):
+        for text, message in (("a ci - - 1\n", "fields"),
+                              ("a sometimes - - 1 f\n", "'sometimes' is not one of ci/full"),
+                              ("a ci - all 1 f\n", "'all' is not one of"),
+                              ("a ci - - 2 f\n", "'2' is not one of"),
+                              ("a ci - - 1 f\na ci - - 1 g\n", "two rows are named a")):
+            with self.assertRaisesRegex(check_table.TableError, message):
+                check_table.expand(text, 1)
+
+    def test_list_is_aligned(self):
+        lines = check_table.format_list(check_table.expand(TABLE, 0))
+        self.assertEqual(lines[0].split(), ["name", "when", "openssl", "needs", "counts", "runs"])
+        self.assertEqual(len(set(line.index(line.split()[1]) for line in lines[1:3])), 1)
+
+
+class BuildShArgumentTests(TempDir):
+    """Every argument is checked before any work: nothing is created."""
+
+    def run_tool(self, *args):
+        build = os.path.join(self.tmp, "build")
+        proc = subprocess.run([BUILD_SH] + list(args), env=dict(os.environ, BUILD_DIR=build),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              universal_newlines=True, timeout=60)
+        return proc.returncode, proc.stdout, os.path.exists(build)
+
+    def assert_refused(self, message, *args):
+        rc, out, created = self.run_tool(*args)
+        self.assertNotEqual(rc, 0, out)
+        self.assertIn(message, out)
+        self.assertFalse(created, "the build folder was created: " + out)
+
+    def test_refused_at_once(self):
+        self.assert_refused("--openssl bogus: say system, 1.1.1, 3.5 or a folder",
+                            "--openssl", "bogus")
+        self.assert_refused("no check named no-such-check", "test", "no-such-check")
+        self.assert_refused("-j x: say a whole number", "-j", "x")
+        self.assert_refused("--cases 0: say a whole number", "--cases", "0", "fuzz")
+        self.assert_refused("--seconds 1s: say a whole number", "--seconds", "1s", "threads")
+        self.assert_refused("unknown command 'frob'", "frob")
+        self.assert_refused("--list goes with 'test'", "--list")
+        self.assert_refused("one command at a time", "apply", "build")
+        self.assert_refused("no such file or folder", "--source", os.path.join(self.tmp, "none"))
+        self.assert_refused("no include/openssl/ssl.h", "--openssl", self.tmp)
+
+    def test_list(self):
+        rc, out, created = self.run_tool("test", "--list")
+        self.assertEqual(rc, 0, out)
+        self.assertFalse(created)
+        names = [line.split()[0] for line in out.splitlines()[1:]]
+        n = len(series.patches(series.read(os.path.join(TOP, "patches", "series"))))
+        for name in ("hygiene-series-lists-every-patch", "tool-tests", "tool-units",
+                     "bisect-openssl-1.1.1w-prefix-0", "bisect-openssl-1.1.1w-prefix-%d" % n,
+                     "bisect-openssl-system-prefix-0-builds", "bisect-openssl-system-prefix-1",
+                     "interop-python3", "hardening-misuse"):
+            self.assertIn(name, names)
+        self.assertNotIn("bisect-openssl-system-prefix-0", names)
+        self.assertNotIn("bisect-openssl-1.1.1w-prefix-%d" % (n + 1), names)
+
+    def test_every_function_in_the_table_exists(self):
+        rc, out, _ = self.run_tool("test", "--list")
+        functions = sorted(set(line.split()[5] for line in out.splitlines()[1:]))
+        script = ('TOP=%s TOOL=%s/tool BUILD=/nonexistent PATCHES=%s/patches; '
+                  'for m in %s/tool/*.sh; do . "$m"; done; declare -F "$@" >/dev/null'
+                  % ((TOP,) * 4))
+        proc = subprocess.run(["bash", "-c", script, "bash"] + functions,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              universal_newlines=True)
+        self.assertEqual(proc.returncode, 0, (functions, proc.stdout))
+
+
+if __name__ == "__main__":
+    unittest.main()

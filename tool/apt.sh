@@ -1,0 +1,79 @@
+# apt.sh: Debian packages through a private apt state folder.
+#
+# apt-get with its own state folder and a sources list of our own, built from
+# the Debian mirror that the machine's apt sources already name.  The system's
+# apt configuration and state are only read, never written.
+
+debian_mirror() {
+    local f uri=""
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+             /etc/apt/sources.list.d/*.sources; do
+        [ -r "$f" ] || continue
+        uri=$(awk '
+            /^[[:space:]]*#/ { next }
+            $1 == "URIs:" { for (i = 2; i <= NF; i++) print $i; next }
+            $1 == "deb" || $1 == "deb-src" {
+                for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break }
+            }' "$f" | grep -E '/debian/?$' | head -n 1) || true
+        [ -n "$uri" ] && break
+    done
+    [ -n "$uri" ] || die "no Debian mirror found in /etc/apt/sources.list{,.d}; use --source and --openssl PREFIX instead"
+    printf '%s\n' "${uri%/}"
+}
+
+# apt_private SUITE ARGS...: apt-get against Debian SUITE only
+# (apt_private SUITE apt-cache ARGS...: apt-cache).
+apt_private() {
+    local suite=$1; shift
+    local dir=$BUILD/apt/$suite
+    if [ ! -f "$dir/sources.list" ]; then
+        need_tools apt-get
+        local mirror
+        mirror=$(debian_mirror)
+        mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/parts"
+        : >"$dir/status"
+        printf 'deb [signed-by=%s] %s %s main\ndeb-src [signed-by=%s] %s %s main\n' \
+            /usr/share/keyrings/debian-archive-keyring.gpg "$mirror" "$suite" \
+            /usr/share/keyrings/debian-archive-keyring.gpg "$mirror" "$suite" \
+            >"$dir/sources.list.new"
+        mv "$dir/sources.list.new" "$dir/sources.list"
+    fi
+    local opts=(
+        -o "Dir::Etc::SourceList=$dir/sources.list"
+        -o "Dir::Etc::SourceParts=$dir/parts"
+        -o "Dir::Etc::Preferences=$dir/parts/none"
+        -o "Dir::Etc::PreferencesParts=$dir/parts"
+        -o "Dir::State=$dir"
+        -o "Dir::State::Lists=$dir/lists"
+        -o "Dir::State::status=$dir/status"
+        -o "Dir::Cache=$dir/cache"
+        -o "Debug::NoLocking=1"
+        -o "APT::Sandbox::User=root"
+        -o "APT::Architecture=$(dpkg --print-architecture)"
+    )
+    if [ ! -f "$dir/updated" ]; then
+        apt-get "${opts[@]}" update >"$dir/update.log" 2>&1 ||
+            die "apt-get update for Debian $suite failed; see $dir/update.log"
+        touch "$dir/updated"
+    fi
+    if [ "$1" = "apt-cache" ]; then
+        shift
+        apt-cache "${opts[@]}" "$@"
+    else
+        apt-get "${opts[@]}" "$@"
+    fi
+}
+
+# deb_unpack SUITE ROOT LOG PACKAGE...: download the packages (PACKAGE or
+# PACKAGE=VERSION) of Debian SUITE and unpack them all into a new ROOT,
+# as dpkg-deb -x does: nothing is installed, no script runs.
+deb_unpack() {
+    local suite=$1 root=$2 log=$3; shift 3
+    need_tools apt-get dpkg-deb
+    rm -rf "$root" "$root.debs"; mkdir -p "$root.debs"
+    (cd "$root.debs" && apt_private "$suite" download "$@") >>"$log" 2>&1 ||
+        die "apt-get download $* (Debian $suite) failed; see $log"
+    local deb
+    for deb in "$root.debs"/*.deb; do dpkg-deb -x "$deb" "$root"; done
+    rm -rf "$root.debs"
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""check_table.py: the table of counted checks (tool/checks.sh), expanded.
+
+Reads the table on stdin: one row a line, '#' lines and blank lines
+ignored, fields separated by blanks:
+
+    NAME  WHEN  OPENSSL  NEEDS  COUNTS  FUNCTION [ARGUMENT...]
+
+WHEN is 'ci' or 'full', NEEDS '-', 'series' or 'build', COUNTS '1' or
+'tests'.  A NAME holding '{A..N}' stands for one row per number from A to
+the number of patches (--patches), and '{n}' in its arguments for that
+number.
+
+Usage: check_table.py --patches N list               the rows, aligned for people
+       check_table.py --patches N rows [--full] [NAME...]
+                                                     the rows to run, one a line
+"""
+import argparse
+import re
+import sys
+
+RANGE = re.compile(r"\{(\d+)\.\.N\}")
+WHEN = ("ci", "full")
+NEEDS = ("-", "series", "build")
+COUNTS = ("1", "tests")
+
+
+class TableError(Exception):
+    pass
+
+
+def expand(text, npatches):
+    """The rows as lists of fields, dynamic ones expanded, in table order."""
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        fields = line.split()
+        if not fields or fields[0].startswith("#"):
+            continue
+        if len(fields) < 6:
+            raise TableError("row %d has %d fields, not 6 or more: %r" % (number, len(fields), line))
+        name, when, openssl, needs, counts = fields[:5]
+        for value, allowed in ((when, WHEN), (needs, NEEDS), (counts, COUNTS)):
+            if value not in allowed:
+                raise TableError("row %d (%s): %r is not one of %s"
+                                 % (number, name, value, "/".join(allowed)))
+        m = RANGE.search(name)
+        if not m:
+            rows.append(fields)
+            continue
+        for n in range(int(m.group(1)), npatches + 1):
+            rows.append([name.replace(m.group(0), str(n))] + fields[1:5]
+                        + [f.replace("{n}", str(n)) for f in fields[5:]])
+    seen = set()
+    for row in rows:
+        if row[0] in seen:
+            raise TableError("two rows are named %s" % row[0])
+        seen.add(row[0])
+    return rows
+
+
+def select(rows, names=(), full=False):
+    """The rows named (in table order), or every 'ci' row (and 'full' ones with full)."""
+    if names:
+        known = set(row[0] for row in rows)
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise TableError("no check named %s ('./build.sh test --list' prints them)"
+                             % ", ".join(unknown))
+        return [row for row in rows if row[0] in names]
+    return [row for row in rows if row[1] == "ci" or full]
+
+
+def format_list(rows):
+    header = ["name", "when", "openssl", "needs", "counts", "runs"]
+    table = [header] + [row[:5] + [" ".join(row[5:])] for row in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(5)]
+    return ["  ".join(r[i].ljust(widths[i]) for i in range(5)) + "  " + r[5] for r in table]
+
+
+def main(argv=None, stdin=sys.stdin):
+    ap = argparse.ArgumentParser(prog="check_table.py")
+    ap.add_argument("--patches", type=int, required=True)
+    sub = ap.add_subparsers(dest="command", required=True)
+    sub.add_parser("list")
+    rws = sub.add_parser("rows")
+    rws.add_argument("--full", action="store_true")
+    rws.add_argument("names", nargs="*")
+    args = ap.parse_args(argv)
+    try:
+        rows = expand(stdin.read(), args.patches)
+        if args.command == "list":
+            out = format_list(rows)
+        else:
+            out = [" ".join(row) for row in select(rows, args.names, args.full)]
+    except TableError as e:
+        print(e, file=sys.stderr)
+        return 2
+    for line in out:
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+# checks.sh: './build.sh test': the table of counted checks and what runs it.
+
+# The counted checks, in the order they run.  Fields:
+#   name     what './build.sh test NAME...' takes.  '{0..N}' (or {1..N}) makes
+#            one row per prefix of the series, N being its number of patches;
+#            '{n}' in the arguments is that number.
+#   when     ci: every './build.sh test'; full: only with --full (or by name).
+#   openssl  the --openssl it runs on, '-' for none.  The runner gets it
+#            before the row (one 'openssl:' line when it changes), except one
+#            that is built here (openssl_builds), which the row itself gets.
+#   needs    what the leg must hold first, got inside the row (silently when
+#            it already does): '-', 'series' (the whole series applied) or
+#            'build' (applied and built).
+#   counts   1: one result, passed when the function returns 0; tests: the
+#            function runs Python unittests with -v, each test is counted.
+#   runs     a function and its arguments.  It runs in a subshell with
+#            errexit, its output in build/logs/test/NAME.log; OPENSSL_LEG
+#            names the leg (build/LEG).
+# To add a check, add one line here, and its function where its step lives
+# (a module of tool/).  A unittest file of tests/ needs no function:
+# '... tests unittests test_x.py' gives it BUILD_SH_TARBALL and, on a leg,
+# PYTHON27 and PYTHON27_LIBTEST (that leg's interpreter and its Lib/test).
+check_table() {
+    local o=$OPENSSL111_VERSION n=$OPENSSL35_VERSION
+    cat <<TABLE
+# name                                when openssl needs  counts runs
+hygiene-series-lists-every-patch      ci   -       -      1      hygiene_series_matches_files
+hygiene-subjects-and-bodies           ci   -       -      1      hygiene_subjects_and_bodies
+hygiene-patch-gitam-pyenv-agree       ci   -       -      1      hygiene_apply_methods
+hygiene-added-files-match-series      ci   -       -      1      hygiene_added_files
+hygiene-export-is-byte-stable         ci   -       -      1      hygiene_export_is_stable
+tool-tests                            ci   -       -      tests  unittests test_build_sh.py
+tool-units                            ci   -       -      tests  unittests test_tool.py
+bisect-openssl-$o-prefix-{0..N}   ci   1.1.1   -      1      bisect_prefix {n}
+modules-openssl-$o                ci   1.1.1   build  1      check_modules
+no-new-warnings-openssl-$o        ci   1.1.1   build  1      no_new_warnings
+bisect-openssl-system-prefix-0-builds ci   system  -      1      pristine_builds
+bisect-openssl-system-prefix-{1..N}   ci   system  -      1      bisect_prefix {n}
+modules-openssl-system                ci   system  build  1      check_modules
+no-new-warnings-openssl-system        ci   system  build  1      no_new_warnings
+interop-python3                       ci   system  build  tests  unittests test_interop.py
+openssl-$n-series                    ci   $n     -      1      whole_series_passes
+no-new-warnings-openssl-$n           ci   $n     build  1      no_new_warnings
+hardening-refleak-test_ssl            ci   system  series 1      do_refleak
+hardening-asan-test_ssl               ci   system  series 1      do_asan
+hardening-fuzz-under-asan             ci   system  series 1      test_fuzz
+hardening-threads                     ci   system  series 1      test_threads
+hardening-misuse                      ci   system  series 1      do_misuse
+TABLE
+}
+
+# check_rows list | check_rows rows [--full] [NAME...]: the table expanded
+# (tool/check_table.py); refuses an unknown NAME.
+check_rows() {
+    check_table | python3 "$TOOL/check_table.py" --patches "$(series_count)" "$@"
+}
+
+# --- what the rows run -------------------------------------------------------------
+
+# bisect_prefix N: prefix N of the series builds and passes test_ssl.
+bisect_prefix() {
+    do_apply "$OPENSSL_LEG" "$1"
+    do_build "$OPENSSL_LEG"
+    do_regrtest "$OPENSSL_LEG"
+}
+
+# Pristine 2.7.18 fails 21 of test_ssl's tests on OpenSSL 3: the first
+# patches fix that, so there only its build is checked.
+pristine_builds() {
+    do_apply "$OPENSSL_LEG" 0
+    do_build "$OPENSSL_LEG"
+}
+
+whole_series_passes() {
+    do_apply "$OPENSSL_LEG"
+    do_build "$OPENSSL_LEG"
+    check_modules "$OPENSSL_LEG"
+    do_regrtest "$OPENSSL_LEG"
+}
+
+# unittests FILE: a Python 3 unittest file of tests/, verbose.
+unittests() {
+    local env=(BUILD_SH_TARBALL="$BUILD/cache/Python-$PY_VERSION.tgz")
+    if [ "$ROW_OPENSSL" != - ]; then
+        env+=(PYTHON27="$(obj_dir "$OPENSSL_LEG")/python"
+              PYTHON27_LIBTEST="$BUILD/$OPENSSL_LEG/src/Lib/test")
+    fi
+    env "${env[@]}" python3 -m unittest discover -s "$TOP/tests" -p "$1" -v
+}
+
+# row_needs NEEDS: the row's OpenSSL, and its leg holding what NEEDS says
+# (src.stamp and obj/built.stamp tell what it holds already).
+row_needs() {
+    [ "$ROW_OPENSSL" != - ] || return 0
+    [ "${OPENSSL_FOR:-}" = "$OPT_OPENSSL" ] || do_openssl
+    [ "$1" != - ] || return 0
+    local want; want=$(series_stamp "$(series_count)")
+    [ "$(cat "$BUILD/$OPENSSL_LEG/src.stamp" 2>/dev/null)" = "$want" ] ||
+        do_apply "$OPENSSL_LEG"
+    [ "$1" = build ] || return 0
+    [ "$(cat "$(obj_dir "$OPENSSL_LEG")/built.stamp" 2>/dev/null)" = "$want" ] ||
+        do_build "$OPENSSL_LEG"
+}
+
+# --- counting ---------------------------------------------------------------------------
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+FAILED_NAMES=()
+ROW_OPENSSL=-
+
+# run_row NAME NEEDS COUNTS FUNCTION [ARGS...]: one row of the table.
+run_row() {
+    local name=$1 needs=$2 counts=$3; shift 3
+    local log=$BUILD/logs/test/$name.log t0=$SECONDS rc
+    # errexit is off inside anything whose status is tested ('if', '||'), so
+    # run the row in a subshell of its own with errexit on.
+    set +e
+    (set -e; row_needs "$needs"; "$@") </dev/null >"$log" 2>&1
+    rc=$?
+    set -e
+    if [ "$counts" = tests ]; then
+        count_unittest "$name" "$log"
+    elif [ "$rc" -eq 0 ]; then
+        PASSED=$((PASSED + 1))
+        step "PASS $name ($((SECONDS - t0))s)"
+    else
+        FAILED=$((FAILED + 1)); FAILED_NAMES+=("$name")
+        step "FAIL $name ($((SECONDS - t0))s; log: $log)"
+        tail -n 15 "$log" | sed 's/^/    /'
+    fi
+}
+
+# count_unittest NAME LOG: add a unittest run's results to the totals
+# (tool/count_unittest.py reads the log).
+count_unittest() {
+    local name=$1 log=$2 counts passed bad skipped
+    if ! counts=$(python3 "$TOOL/count_unittest.py" "$log"); then
+        FAILED=$((FAILED + 1)); FAILED_NAMES+=("$name")
+        step "FAIL $name: did not run (log: $log)"
+        tail -n 15 "$log" | sed 's/^/    /'
+        return
+    fi
+    read -r passed bad skipped <<<"$counts"
+    PASSED=$((PASSED + passed)); FAILED=$((FAILED + bad))
+    SKIPPED=$((SKIPPED + skipped))
+    [ "$bad" -eq 0 ] || FAILED_NAMES+=("$name")
+    step "$name: $passed passed, $bad failed, $skipped skipped (log: $log)"
+    [ "$bad" -eq 0 ] || sed -n '2,$s/^/    /p' <<<"$counts"
+}
+
+# do_test ROWS: run the rows (check_rows rows ...), in order; the last line
+# is 'N passed, N failed'.
+do_test() {
+    local t0=$SECONDS rows row name when ssl needs counts fn ctx=-
+    mapfile -t rows <<<"$1"
+    do_source
+    mkdir -p "$BUILD/logs/test"
+    for row in "${rows[@]}"; do
+        [ -n "$row" ] || continue
+        read -r name when ssl needs counts fn <<<"$row"
+        ROW_OPENSSL=$ssl
+        if [ "$ssl" != - ] && [ "$ssl" != "$ctx" ]; then
+            OPT_OPENSSL=$ssl ctx=$ssl
+            openssl_builds "$ssl" || do_openssl
+        fi
+        # shellcheck disable=SC2086  # fn: a function and its arguments
+        run_row "$name" "$needs" "$counts" $fn
+    done
+    step "test: done in $((SECONDS - t0))s"
+    [ "$FAILED" -eq 0 ] || printf 'failed: %s\n' "${FAILED_NAMES[*]}"
+    if [ "$SKIPPED" -gt 0 ]; then
+        printf '%d passed, %d failed, %d skipped\n' "$PASSED" "$FAILED" "$SKIPPED"
+    else
+        printf '%d passed, %d failed\n' "$PASSED" "$FAILED"
+    fi
+    [ "$FAILED" -eq 0 ]
+}

@@ -1,0 +1,63 @@
+# hardening.sh: reference leaks, AddressSanitizer, the fuzzer, threads and
+# misuse, on the OpenSSL chosen with --openssl and the whole series (the leg's
+# source must hold it: the commands apply it first, the checks ask for it).
+
+# no_asan_report LOG: the log has no AddressSanitizer report.
+no_asan_report() {
+    ! grep -m 3 -A 12 'ERROR: AddressSanitizer' "$1" >&2
+}
+
+# A --with-pydebug build runs 'regrtest -R 3:3 test_ssl': 3 warm-up runs,
+# then 3 whose reference counts must not grow.
+do_refleak() {
+    VARIANT=pydebug do_build "$OPENSSL_LEG"
+    VARIANT=pydebug REGRTEST_OPTS="-R 3:3" do_regrtest "$OPENSSL_LEG"
+    ! grep -q 'leaked' "$BUILD/logs/$OPENSSL_LEG-pydebug-regrtest.log"
+}
+
+do_asan() {
+    VARIANT=asan do_build "$OPENSSL_LEG"
+    VARIANT=asan do_regrtest "$OPENSSL_LEG"
+    no_asan_report "$BUILD/logs/$OPENSSL_LEG-asan-regrtest.log"
+}
+
+# run_script NAME VARIANT SCRIPT ARGS...: a script of tests/ under the
+# interpreter of that variant, with the series' test certificates.
+run_script() {
+    local name=$1 variant=$2 script=$3; shift 3
+    local obj log=$BUILD/logs/$name.log rc=0
+    obj=$(VARIANT=$variant obj_dir "$OPENSSL_LEG")
+    ASAN_OPTIONS=${ASAN_SCRIPT_OPTIONS:-$ASAN_RUN_OPTIONS} "$obj/python" -E "$TOP/tests/$script" \
+        --certdir "$BUILD/$OPENSSL_LEG/src/Lib/test" "$@" >"$log" 2>&1 || rc=$?
+    no_asan_report "$log" || rc=1
+    step "$name: $(tail -n 1 "$log") (log: $log)"
+    return "$rc"
+}
+
+# do_fuzz: OPT_CASES cases (default 100000).
+do_fuzz() {
+    VARIANT=asan do_build "$OPENSSL_LEG"
+    # A small quarantine: memory ASan keeps back after free() must not read
+    # as growth to the fuzzer's check that memory stays bounded.
+    ASAN_SCRIPT_OPTIONS=$ASAN_RUN_OPTIONS:quarantine_size_mb=16 \
+        run_script fuzz asan fuzz_sslobject.py --cases "${OPT_CASES:-100000}" --seed 546
+}
+
+# do_threads [SECONDS]
+do_threads() {
+    do_build "$OPENSSL_LEG"
+    run_script threads "" threads_sslobject.py --seconds "${1:-60}"
+}
+
+do_misuse() {
+    do_build "$OPENSSL_LEG"
+    run_script misuse "" misuse_sslobject.py
+}
+
+# Under './build.sh test' the fuzzer and the threads run briefly; --full
+# runs them at length (--cases still sets the fuzzer's).
+test_fuzz() {
+    if [ "$OPT_FULL" = 1 ]; then OPT_CASES=${OPT_CASES:-100000}; else OPT_CASES=${OPT_CASES:-5000}; fi
+    do_fuzz
+}
+test_threads() { do_threads "$([ "$OPT_FULL" = 1 ] && echo 60 || echo 10)"; }
