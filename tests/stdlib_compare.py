@@ -88,14 +88,20 @@ def derive_modules(testdir):
 
 # --- running -------------------------------------------------------------
 
-# Runs inside the 2.7 interpreter: 'regrtest -v MODULE' as
-# 'python -m test.regrtest' does it, recording regrtest's result for the
-# module and every test's outcome (through unittest's TestResult, which
-# every runner's result class calls) into a JSON file.
+# Runs inside the 2.7 interpreter (as 'python -c DRIVER', so that its code
+# is '<string>', which test_trace's coverage output leaves out): 'regrtest
+# -v MODULE' as 'python -m test.regrtest' does it, recording regrtest's
+# result for the module and every test's outcome into a JSON file.  Only
+# the result of the runner that test.support.run_unittest() makes records
+# (test_unittest's own runners and results are left alone).  SIGINT gets
+# Python's handler back in case this runs in a background job, which
+# inherits SIGINT ignored (test_subprocess and test_regrtest send it).
 DRIVER = r'''
-import json, sys, traceback
-from unittest import result as _result
+import json, os, signal, sys, traceback, types, unittest
 
+signal.signal(signal.SIGINT, signal.default_int_handler)
+if sys.path and sys.path[0] == '':
+    sys.path[0] = os.getcwd()
 out_path = sys.argv[1]
 module = sys.argv[2]
 tests = []
@@ -107,28 +113,38 @@ def _reason(err):
     except Exception:
         return repr(err[1])[:300]
 
-def _wrap(method, outcome):
-    orig = getattr(_result.TestResult, method)
-    def record(self, test, *args):
-        reason = None
-        if outcome in ('failed', 'error') and args:
-            reason = _reason(args[0])
-        elif outcome == 'skipped' and args:
-            reason = str(args[0])[:300]
-        try:
-            tid = test.id()
-        except Exception:
-            tid = str(test)
-        tests.append([tid, outcome, reason])
-        return orig(self, test, *args)
-    record.__name__ = orig.__name__
-    setattr(_result.TestResult, method, record)
+def _recording(result):
+    def wrap(method, outcome):
+        orig = getattr(result, method)
+        def record(test, *args):
+            reason = None
+            if outcome in ('failed', 'error') and args:
+                reason = _reason(args[0])
+            elif outcome == 'skipped' and args:
+                reason = str(args[0])[:300]
+            try:
+                tid = test.id()
+            except Exception:
+                tid = str(test)
+            tests.append([tid, outcome, reason])
+            return orig(test, *args)
+        setattr(result, method, record)
+    for m, o in (('addSuccess', 'ok'), ('addFailure', 'failed'),
+                 ('addError', 'error'), ('addSkip', 'skipped'),
+                 ('addExpectedFailure', 'expected_failure'),
+                 ('addUnexpectedSuccess', 'unexpected_success')):
+        wrap(m, o)
+    return result
 
-for _m, _o in (('addSuccess', 'ok'), ('addFailure', 'failed'),
-               ('addError', 'error'), ('addSkip', 'skipped'),
-               ('addExpectedFailure', 'expected_failure'),
-               ('addUnexpectedSuccess', 'unexpected_success')):
-    _wrap(_m, _o)
+class RecordingRunner(unittest.TextTestRunner):
+    def _makeResult(self):
+        return _recording(unittest.TextTestRunner._makeResult(self))
+
+import test.support
+_unittest = types.ModuleType('unittest')
+_unittest.__dict__.update(unittest.__dict__)
+_unittest.TextTestRunner = RecordingRunner
+test.support.unittest = _unittest
 
 from test import regrtest
 results = []
@@ -236,14 +252,11 @@ def regrtest_args_for(module, resources=None):
 def run_module(python, module, regrtest_args=(), timeout=1200, logdir=None):
     tmp = tempfile.mkdtemp(prefix='stdlib_compare_')
     try:
-        driver = os.path.join(tmp, 'driver.py')
         data_path = os.path.join(tmp, 'result.json')
-        with open(driver, 'w') as f:
-            f.write(DRIVER)
         start = time.time()
         try:
             proc = subprocess.run(
-                [python, driver, data_path, module] + list(regrtest_args),
+                [python, '-c', DRIVER, data_path, module] + list(regrtest_args),
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, cwd=tmp, timeout=timeout)
             output = proc.stdout.decode('utf-8', 'replace')
