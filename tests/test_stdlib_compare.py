@@ -66,6 +66,20 @@ class DeriveTests(unittest.TestCase):
         derived = sc.derive_modules(os.path.join(SOURCE, 'Lib', 'test'))
         self.assertEqual(sorted(derived), sorted(sc.MODULES))
 
+    def test_readme_shows_modules(self):
+        # README shows MODULES: the indented lines made only of test names.
+        readme = os.path.join(TOP, 'README')
+        if not os.path.exists(readme):
+            self.skipTest('no README')
+        shown = []
+        with open(readme) as f:
+            for line in f:
+                words = line.split()
+                if (line.startswith('    ') and words and
+                        all(w.startswith('test_') for w in words)):
+                    shown.extend(words)
+        self.assertEqual(sorted(shown), sorted(sc.MODULES))
+
     def test_resources(self):
         self.assertEqual(sc.regrtest_args_for('test_ssl'), [])
         self.assertEqual(sc.regrtest_args_for('test_socketserver'),
