@@ -15,7 +15,7 @@ BUILD=${BUILD_DIR:-$TOP/build}
 PATCHES=$TOP/patches
 
 # shellcheck source=/dev/null
-for module in common apt source openssl series compile hardening bench checks; do
+for module in common apt source openssl series compile bases hardening bench checks; do
     . "$TOOL/$module.sh"
 done
 
@@ -23,6 +23,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 OPT_SOURCE=""
 OPT_OPENSSL=system
 OPT_PREFIX=""
+OPT_BASE=""
 OPT_FULL=0
 OPT_LIST=0
 OPT_CASES=""
@@ -34,6 +35,7 @@ Usage: ./build.sh [options] [command]
 
 Builds CPython $PY_VERSION with the PEP 546 series in patches/ and checks it.
 With no command: source, openssl, apply, build, regrtest (the main job).
+With --base DIR and no command: the same on a distributor's 2.7.18 (below).
 
 Commands:
   source       get pristine $PY_VERSION (checked by SHA-256) into the build folder
@@ -70,6 +72,12 @@ Options:
                     privately), or PREFIX (your own install: PREFIX/include, PREFIX/lib)
   --prefix DIR      where 'install' puts the interpreter (default: a folder
                     inside the build folder; never the system unless you say so)
+  --base DIR        a distribution's own patch stack for 2.7.18 (DIR/series and
+                    the patches it names, e.g. a debian/patches folder), applied
+                    first as quilt would; then each part of patches/series that
+                    applies on it at fuzz 0 (the others are named and left out),
+                    build, test_ssl.  configure is regenerated with a private
+                    autoconf when the stack changes configure.ac
   --full            with 'test': also the slow legs (long fuzz and thread runs)
   --list            with 'test': print the table of checks (name, when, OpenSSL,
                     what it runs) and stop
@@ -127,6 +135,8 @@ main() {
             --openssl=*) OPT_OPENSSL=${1#*=} ;;
             --prefix) [ $# -ge 2 ] || die "--prefix needs a folder"; OPT_PREFIX=$2; shift ;;
             --prefix=*) OPT_PREFIX=${1#*=} ;;
+            --base) [ $# -ge 2 ] || die "--base needs a folder"; OPT_BASE=$2; shift ;;
+            --base=*) OPT_BASE=${1#*=} ;;
             --full) OPT_FULL=1 ;;
             --list) OPT_LIST=1 ;;
             --cases) [ $# -ge 2 ] || die "--cases needs a number"; OPT_CASES=$2; shift ;;
@@ -150,6 +160,11 @@ main() {
     [ -z "$OPT_SECONDS" ] || number --seconds "$OPT_SECONDS"
     openssl_option
     source_option
+    if [ -n "$OPT_BASE" ]; then
+        [ -z "$cmd" ] || die "--base goes with the main job (no command)"
+        [ -f "$OPT_BASE/series" ] || die "--base $OPT_BASE: no series file there"
+        OPT_BASE=$(cd "$OPT_BASE" && pwd)
+    fi
     need_tools gcc make git patch python3 tar sha256sum
     if [ "$cmd" != clean ]; then
         series >/dev/null
@@ -169,7 +184,7 @@ main() {
     fi
     mkdir -p "$BUILD/logs"
     case "$cmd" in
-        "") main_job ;;
+        "") if [ -n "$OPT_BASE" ]; then base_main_job; else main_job; fi ;;
         source) do_source ;;
         openssl) do_openssl ;;
         apply) do_source; do_openssl; do_apply "$OPENSSL_LEG" ;;

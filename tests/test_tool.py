@@ -97,6 +97,39 @@ class SeriesTests(TempDir):
         with open(os.path.join(self.tmp, "series")) as f:
             self.assertEqual(f.read(), "0001-a.patch\n0002-b.patch\n0010-c.patch\n")
 
+    def test_write_takes_part_markers_out(self):
+        mail = ("Subject: [PATCH] x\n\nWhy.\n\nForwarded: no\n{marker}---\n"
+                " a | 1 +\n\nSeries-part: not-a-marker-in-the-diff\n")
+        self.write("0001-a.patch", mail.format(marker="Series-part: fixes\n"))
+        self.write("0002-b.patch", mail.format(marker=""))
+        self.write("0003-c.patch", mail.format(marker="Series-part: pep546\n"))
+        series.write(self.tmp)
+        with open(os.path.join(self.tmp, "series")) as f:
+            self.assertEqual(f.read(), "# part: fixes\n0001-a.patch\n0002-b.patch\n"
+                                       "# part: pep546\n0003-c.patch\n")
+        for name in ("0001-a.patch", "0002-b.patch", "0003-c.patch"):
+            with open(os.path.join(self.tmp, name)) as f:
+                self.assertEqual(f.read(), mail.format(marker=""))
+
+    def test_write_refuses_a_patch_before_the_first_part(self):
+        self.write("0001-a.patch", "Subject: x\n\n---\n")
+        self.write("0002-b.patch", "Subject: y\n\nSeries-part: pep546\n---\n")
+        with self.assertRaisesRegex(series.SeriesError, "0001-a.patch comes before"):
+            series.write(self.tmp)
+
+    def test_starts_and_last(self):
+        parts = series.parse("# part: fixes\n0001-a.patch\n# part: openssl3\n"
+                             "0002-b.patch\n0003-c.patch\n# part: pep546\n0004-d.patch\n")
+        self.assertEqual(series.part_starts(parts),
+                         {"0001-a.patch": "fixes", "0002-b.patch": "openssl3",
+                          "0004-d.patch": "pep546"})
+        path = self.write("p/series", "# part: fixes\n0001-a.patch\n# part: openssl3\n"
+                                      "0002-b.patch\n0003-c.patch\n")
+        self.assertEqual(self.run_cli("--series", path, "last", "--part", "openssl3").stdout,
+                         "3\n")
+        self.assertEqual(self.run_cli("--series", path, "starts").stdout,
+                         "0001-a.patch fixes\n0002-b.patch openssl3\n")
+
     def test_write_with_no_patches(self):
         series.write(self.tmp)
         with open(os.path.join(self.tmp, "series")) as f:
@@ -179,12 +212,13 @@ Subject: [PATCH] {subject}
 
 diff --git a/Modules/_ssl.c b/Modules/_ssl.c
 """
-GOOD_BODY = "\n".join([" ".join(["word"] * 8)] * 5)
+TRAILERS = "\n\nForwarded: not-needed\nUpstream-Status: Inactive-Upstream"
+GOOD_BODY = "\n".join([" ".join(["word"] * 8)] * 5) + TRAILERS
 
 
 class HygieneTests(unittest.TestCase):
 
-    def problems(self, subject="bpo-22559: Add ssl.MemoryBIO", body=GOOD_BODY):
+    def problems(self, subject="[2.7] bpo-22559: Add ssl.MemoryBIO", body=GOOD_BODY):
         return hygiene.mail_problems(MAIL.format(subject=subject, body=body).encode())
 
     def test_good_mail(self):
@@ -193,10 +227,18 @@ class HygieneTests(unittest.TestCase):
     def test_subject(self):
         self.assertEqual(self.problems(subject="short"), ["no subject"])
         self.assertEqual(self.problems(subject="x" * 73), ["subject longer than 72 characters"])
-        self.assertEqual(self.problems(subject="x" * 72), [])
+        self.assertEqual(self.problems(subject="[2.7] " + "x" * 66), [])
+        self.assertEqual(self.problems(subject="bpo-22559: Add ssl.MemoryBIO"),
+                         ["subject does not start with [2.7]"])
+
+    def test_packager_fields(self):
+        body = GOOD_BODY.replace("Forwarded: not-needed\n", "")
+        self.assertEqual(self.problems(body=body), ["no Forwarded: line"])
+        self.assertEqual(self.problems(body=GOOD_BODY + "\nSeries-part: fixes"),
+                         ["a Series-part: line (only for the work tree)"])
 
     def test_body(self):
-        self.assertEqual(self.problems(body="Too short."),
+        self.assertEqual(self.problems(body="Too short." + TRAILERS),
                          ["body too short to say why and how it differs from Python 3"])
         self.assertEqual(self.problems(body=GOOD_BODY + "\n" + "y" * 77),
                          ["body lines over 76 characters"])
@@ -264,6 +306,14 @@ class CheckTableTests(unittest.TestCase):
                          ["lint", "prefix-0", "prefix-1", "prefix-2", "slow", "units"])
         self.assertEqual(rows[2], ["prefix-1", "ci", "1.1.1", "-", "1", "bisect_prefix", "1", "x"])
 
+    def test_ranges_with_variables(self):
+        text = "b-{0..O-1} ci - - 1 f {n}\nt-{O..N} ci - - 1 g {n}\n"
+        rows = check_table.expand(text, 4, {"O": 2})
+        self.assertEqual([r[0] for r in rows], ["b-0", "b-1", "t-2", "t-3", "t-4"])
+        self.assertEqual(rows[1][5:], ["f", "1"])
+        with self.assertRaisesRegex(check_table.TableError, "no such variable"):
+            check_table.expand(text, 4)
+
     def test_range_from_one_and_empty_series(self):
         rows = check_table.expand("p-{1..N} ci - - 1 f {n}\n", 0)
         self.assertEqual(rows, [])
@@ -323,6 +373,10 @@ class BuildShArgumentTests(TempDir):
         self.assert_refused("one command at a time", "apply", "build")
         self.assert_refused("no such file or folder", "--source", os.path.join(self.tmp, "none"))
         self.assert_refused("no include/openssl/ssl.h", "--openssl", self.tmp)
+        self.assert_refused("--base %s: no series file there" % self.tmp, "--base", self.tmp)
+        self.write("stack/series", "a.diff\n")
+        self.assert_refused("--base goes with the main job", "--base",
+                            os.path.join(self.tmp, "stack"), "build")
 
     def test_list(self):
         rc, out, created = self.run_tool("test", "--list")
@@ -332,7 +386,10 @@ class BuildShArgumentTests(TempDir):
         n = len(series.patches(series.read(os.path.join(TOP, "patches", "series"))))
         for name in ("hygiene-series-lists-every-patch", "tool-tests", "tool-units",
                      "bisect-openssl-1.1.1w-prefix-0", "bisect-openssl-1.1.1w-prefix-%d" % n,
-                     "bisect-openssl-system-prefix-0-builds", "bisect-openssl-system-prefix-1",
+                     "bisect-openssl-system-prefix-0-builds",
+                     "bisect-openssl-system-prefix-%d" % n,
+                     "parts-pep546-applies", "parts-fixes+openssl3-openssl-system",
+                     "base-debian-bullseye-openssl-1.1.1w",
                      "interop-python3", "hardening-misuse"):
             self.assertIn(name, names)
         self.assertNotIn("bisect-openssl-system-prefix-0", names)

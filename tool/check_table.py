@@ -7,19 +7,21 @@ ignored, fields separated by blanks:
     NAME  WHEN  OPENSSL  NEEDS  COUNTS  FUNCTION [ARGUMENT...]
 
 WHEN is 'ci' or 'full', NEEDS '-', 'series' or 'build', COUNTS '1' or
-'tests'.  A NAME holding '{A..N}' stands for one row per number from A to
-the number of patches (--patches), and '{n}' in its arguments for that
-number.
+'tests'.  A NAME holding '{A..B}' stands for one row per number from A to
+B, and '{n}' in its arguments for that number.  A and B are numbers, N (the
+number of patches, --patches) or a name given with --var NAME=NUMBER, and
+either may end in '-1'.
 
-Usage: check_table.py --patches N list               the rows, aligned for people
-       check_table.py --patches N rows [--full] [NAME...]
+Usage: check_table.py --patches N [--var NAME=NUMBER]... list
+                                                     the rows, aligned for people
+       check_table.py --patches N [--var NAME=NUMBER]... rows [--full] [NAME...]
                                                      the rows to run, one a line
 """
 import argparse
 import re
 import sys
 
-RANGE = re.compile(r"\{(\d+)\.\.N\}")
+RANGE = re.compile(r"\{(\w+(?:-1)?)\.\.(\w+(?:-1)?)\}")
 WHEN = ("ci", "full")
 NEEDS = ("-", "series", "build")
 COUNTS = ("1", "tests")
@@ -29,8 +31,20 @@ class TableError(Exception):
     pass
 
 
-def expand(text, npatches):
+def bound(text, variables):
+    """The number a range bound stands for."""
+    less = 1 if text.endswith("-1") else 0
+    name = text[:-2] if less else text
+    if name.isdigit():
+        return int(name) - less
+    if name not in variables:
+        raise TableError("range bound %r: no such variable" % text)
+    return variables[name] - less
+
+
+def expand(text, npatches, variables=None):
     """The rows as lists of fields, dynamic ones expanded, in table order."""
+    variables = dict(variables or {}, N=npatches)
     rows = []
     for number, line in enumerate(text.splitlines(), 1):
         fields = line.split()
@@ -47,7 +61,7 @@ def expand(text, npatches):
         if not m:
             rows.append(fields)
             continue
-        for n in range(int(m.group(1)), npatches + 1):
+        for n in range(bound(m.group(1), variables), bound(m.group(2), variables) + 1):
             rows.append([name.replace(m.group(0), str(n))] + fields[1:5]
                         + [f.replace("{n}", str(n)) for f in fields[5:]])
     seen = set()
@@ -80,6 +94,7 @@ def format_list(rows):
 def main(argv=None, stdin=sys.stdin):
     ap = argparse.ArgumentParser(prog="check_table.py")
     ap.add_argument("--patches", type=int, required=True)
+    ap.add_argument("--var", action="append", default=[], metavar="NAME=NUMBER")
     sub = ap.add_subparsers(dest="command", required=True)
     sub.add_parser("list")
     rws = sub.add_parser("rows")
@@ -87,7 +102,13 @@ def main(argv=None, stdin=sys.stdin):
     rws.add_argument("names", nargs="*")
     args = ap.parse_args(argv)
     try:
-        rows = expand(stdin.read(), args.patches)
+        variables = {}
+        for item in args.var:
+            name, sep, value = item.partition("=")
+            if not sep or not value.isdigit():
+                raise TableError("--var %s: say NAME=NUMBER" % item)
+            variables[name] = int(value)
+        rows = expand(stdin.read(), args.patches, variables)
         if args.command == "list":
             out = format_list(rows)
         else:

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """hygiene.py PATCH...: every patch mail has a subject and a body that says why.
 
-A subject of git format-patch's '[PATCH] ' and at least 12 characters, at
-most 72 after the prefix; a body (above the '---' that starts the diffstat)
-of at least 30 words, in lines of at most 76 characters.  Prints one line
-per problem; exits 1 if there was any.
+A subject of git format-patch's '[PATCH] ', then '[2.7] ' as the 2.7
+branch marked backports, of at least 12 characters and at most 72 after
+'[PATCH] '; a body (above the '---' that starts the diffstat) of at least 30
+words, in lines of at most 76 characters, that ends with the DEP-3 and
+OpenEmbedded fields packagers look for (Forwarded:, Upstream-Status:) and
+holds no work-tree 'Series-part:' line.  Prints one line per problem; exits
+1 if there was any.
 """
 import email
 import sys
@@ -21,6 +24,14 @@ def mail_problems(data):
         problems.append("no subject")
     elif len(subject) > 8 + 72:
         problems.append("subject longer than 72 characters")
+    elif not subject.startswith("[PATCH] [2.7] "):
+        problems.append("subject does not start with [2.7]")
+    fields = [line.split(":", 1)[0] for line in body.splitlines() if ": " in line]
+    for field in ("Forwarded", "Upstream-Status"):
+        if field not in fields:
+            problems.append("no %s: line" % field)
+    if "Series-part" in fields:
+        problems.append("a Series-part: line (only for the work tree)")
     if len(body.split()) < 30:
         problems.append("body too short to say why and how it differs from Python 3")
     if any(len(line) > 76 for line in body.splitlines()):

@@ -15,7 +15,14 @@ Usage: series.py [--series FILE] COMMAND   (FILE: patches/series)
   count                   how many patches
   check                   the series names every *.patch file of its
                           folder, each once, and nothing else
+  starts                  'PATCH PART' for the first patch of each part
+  last --part NAME        the number (1-based) of the last patch of part NAME
   write DIR               DIR/series for the *.patch files in DIR (export)
+
+The parts travel through the git work tree of './build.sh edit' as a line
+'Series-part: NAME' at the end of the message of each part's first commit
+(tool/series.sh adds it); export's 'write' takes the lines out of the
+patch files again and heads each part with its '# part:' line.
 """
 import argparse
 import os
@@ -92,10 +99,45 @@ def patch_files(folder):
     return sorted(n for n in os.listdir(folder) if n.endswith(".patch"))
 
 
+MARKER = re.compile(rb"^Series-part: (\S+)\n", re.M)
+
+
+def take_marker(data):
+    """(part name or None, the mail without its 'Series-part:' line).
+
+    Only the message counts: the line must stand before the '---' line
+    that ends it."""
+    end = data.find(b"\n---\n")
+    head = data[:end + 1] if end >= 0 else data
+    m = MARKER.search(head)
+    if not m:
+        return None, data
+    return m.group(1).decode(), data[:m.start()] + data[m.end():]
+
+
 def write(folder):
-    """The series of an export: its patches in file-name order."""
+    """The series of an export: its patches in file-name order, with a
+    '# part:' line where a patch's message names the part it starts (the
+    line is taken out of the patch)."""
+    lines = []
+    for name in patch_files(folder):
+        path = os.path.join(folder, name)
+        with open(path, "rb") as f:
+            data = f.read()
+        part, data = take_marker(data)
+        if part is not None:
+            with open(path, "wb") as f:
+                f.write(data)
+            lines.append("# part: %s\n" % part)
+        lines.append(name + "\n")
+    parse("".join(lines))  # a patch before the first part line is an error
     with open(os.path.join(folder, "series"), "w") as f:
-        f.write("".join(n + "\n" for n in patch_files(folder)))
+        f.write("".join(lines))
+
+
+def part_starts(parts):
+    """{first patch of a part: its name}, for the work tree's markers."""
+    return {ps[0]: name for name, ps in parts if name is not None and ps}
 
 
 def read(path):
@@ -112,6 +154,9 @@ def main(argv=None):
     sub.add_parser("parts")
     sub.add_parser("count")
     sub.add_parser("check")
+    sub.add_parser("starts")
+    lst_last = sub.add_parser("last")
+    lst_last.add_argument("--part", required=True)
     wr = sub.add_parser("write")
     wr.add_argument("folder")
     args = ap.parse_args(argv)
@@ -126,6 +171,17 @@ def main(argv=None):
             out = part_names(parts)
         elif args.command == "count":
             out = [str(len(patches(parts)))]
+        elif args.command == "starts":
+            out = ["%s %s" % item for item in sorted(part_starts(parts).items())]
+        elif args.command == "last":
+            before = []
+            for name, ps in parts:
+                before += ps
+                if name == args.part:
+                    break
+            else:
+                raise SeriesError("no part %r" % args.part)
+            out = [str(len(before))]
         else:
             out = problems(patches(parts), patch_files(os.path.dirname(args.series) or "."))
             for line in out:

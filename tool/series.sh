@@ -7,43 +7,74 @@ series() {
         die "$PATCHES/series cannot be read (see above)"
 }
 series_count() { series | wc -l; }
+series_parts() { python3 "$TOOL/series.py" --series "$PATCHES/series" parts; }
 
-# series_stamp N: names pristine + the first N patches (their contents), so
-# that a check can tell whether a leg's source already holds them.
-series_stamp() {
+# patches_stamp PATCH...: names pristine + these patches (their contents),
+# so that a check can tell whether a leg's source already holds them.
+patches_stamp() {
     local p
     { cat "$BUILD/pristine/.origin"
-      for p in $(series | sed -n "1,${1}p"); do sha256_of "$PATCHES/$p"; done
+      for p in "$@"; do sha256_of "$PATCHES/$p"; done
     } | sha256sum | cut -c1-16
 }
+# shellcheck disable=SC2046  # patch names have no blanks
+series_stamp() { patches_stamp $(series | head -n "$1"); }
 
-# apply_series DIR [N]: apply the first N patches (all by default) with
-# patch -p1, stopping at (and naming) one that does not apply cleanly.
-apply_series() {
-    local dir=$1 n=${2:-999999} i=0 p patches
-    patches=$(series)
-    for p in $patches; do
-        [ "$i" -lt "$n" ] || break
-        i=$((i + 1))
+# apply_patches DIR PATCH...: apply these patches of patches/, in this
+# order, with patch -p1 --fuzz=0, stopping at (and naming) one that does
+# not apply cleanly.
+apply_patches() {
+    local dir=$1 p; shift
+    for p in "$@"; do
         patch -d "$dir" -p1 --batch --fuzz=0 --no-backup-if-mismatch --quiet \
             <"$PATCHES/$p" >"$BUILD/logs/apply-$p.log" 2>&1 ||
-            die "patch $i, $p, does not apply: $(head -n 5 "$BUILD/logs/apply-$p.log")"
+            die "$p does not apply: $(head -n 5 "$BUILD/logs/apply-$p.log")"
     done
 }
 
-# do_apply LEG [N]: $BUILD/LEG/src becomes pristine + the first N patches,
-# rewriting only the files that change (tool/sync_tree.py), so that make
-# rebuilds only what they feed.  $BUILD/LEG/src.stamp says what it holds.
-do_apply() {
-    local leg=$1 n=${2:-} stage=$BUILD/stage total
+# apply_series DIR [N]: apply the first N patches (all by default).
+apply_series() {
+    # shellcheck disable=SC2046  # patch names have no blanks
+    apply_patches "$1" $(series | head -n "${2:-$(series_count)}")
+}
+
+# stage_tree: a fresh copy of the pristine source in $BUILD/stage.
+stage_tree() {
     [ -d "$BUILD/pristine" ] || die "no pristine source yet: run ./build.sh source"
+    rm -rf "$BUILD/stage"; cp -a "$BUILD/pristine" "$BUILD/stage"; rm -f "$BUILD/stage/.origin"
+}
+
+# use_stage LEG STAMP: $BUILD/LEG/src becomes $BUILD/stage, rewriting only
+# the files that change (tool/sync_tree.py), so that make rebuilds only
+# what they feed.  $BUILD/LEG/src.stamp says what it holds.
+use_stage() {
+    rm -f "$BUILD/$1/src.stamp"
+    python3 "$TOOL/sync_tree.py" "$BUILD/stage" "$BUILD/$1/src"
+    rm -rf "$BUILD/stage"
+    printf '%s\n' "$2" >"$BUILD/$1/src.stamp"
+}
+
+# do_apply LEG [N]: $BUILD/LEG/src becomes pristine + the first N patches.
+do_apply() {
+    local leg=$1 n=${2:-} total
     total=$(series_count)
-    rm -rf "$stage" "$BUILD/$leg/src.stamp"; cp -a "$BUILD/pristine" "$stage"; rm -f "$stage/.origin"
-    apply_series "$stage" "$n"
-    python3 "$TOOL/sync_tree.py" "$stage" "$BUILD/$leg/src"
-    rm -rf "$stage"
-    series_stamp "${n:-$total}" >"$BUILD/$leg/src.stamp"
+    stage_tree
+    apply_series "$BUILD/stage" "$n"
+    use_stage "$leg" "$(series_stamp "${n:-$total}")"
     step "apply: ${n:-$total} of $total patches -> $BUILD/$leg/src"
+}
+
+# do_apply_parts LEG PART...: $BUILD/LEG/src becomes pristine + those parts
+# of the series (in series order), as a packager would take them.
+do_apply_parts() {
+    local leg=$1 patches; shift
+    patches=$(series "${@/#/--part=}")
+    stage_tree
+    # shellcheck disable=SC2086
+    apply_patches "$BUILD/stage" $patches
+    # shellcheck disable=SC2086
+    use_stage "$leg" "$(patches_stamp $patches)"
+    step "apply: parts $* ($(wc -w <<<"$patches") patches) -> $BUILD/$leg/src"
 }
 
 # --- the patch-queue workflow ---------------------------------------------------
@@ -56,11 +87,16 @@ qgit() {
         git "$@"
 }
 
-# make_work_tree DIR: pristine commit (tagged v2.7.18), then git am of the series.
+# make_work_tree DIR [PATCH...]: pristine commit (tagged v2.7.18), then git
+# am of the series (or of those patches).  Subjects keep their '[2.7]' (--keep-non-patch); the first commit of
+# each part ends with a line 'Series-part: NAME', which export turns back
+# into the series' '# part:' line (tool/series.py).
 make_work_tree() {
-    local work=$1 p patches
+    local work=$1 p patches starts part date
     [ -d "$BUILD/pristine" ] || die "no pristine source yet: run ./build.sh source"
-    patches=$(series)
+    shift
+    if [ $# -gt 0 ]; then patches=$*; else patches=$(series); fi
+    starts=$(python3 "$TOOL/series.py" --series "$PATCHES/series" starts)
     rm -rf "$work.new"; mkdir -p "$(dirname "$work")"
     cp -a "$BUILD/pristine" "$work.new"; rm -f "$work.new/.origin"
     qgit -C "$work.new" init -q -b main
@@ -71,9 +107,15 @@ make_work_tree() {
         qgit -C "$work.new" commit -q -m "Python $PY_VERSION (pristine)"
     qgit -C "$work.new" tag "v$PY_VERSION"
     for p in $patches; do
-        qgit -C "$work.new" am -q --committer-date-is-author-date "$PATCHES/$p" \
-            >"$BUILD/logs/am-$p.log" 2>&1 ||
+        qgit -C "$work.new" am -q --keep-non-patch --committer-date-is-author-date \
+            "$PATCHES/$p" >"$BUILD/logs/am-$p.log" 2>&1 ||
             { rm -rf "$work.new"; die "git am of $p failed: $(head -n 5 "$BUILD/logs/am-$p.log")"; }
+        part=$(awk -v p="$p" '$1 == p { print $2 }' <<<"$starts")
+        [ -n "$part" ] || continue
+        date=$(qgit -C "$work.new" log -1 --format=%aI)
+        { qgit -C "$work.new" log -1 --format=%B | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+          printf 'Series-part: %s\n' "$part"; } |
+            GIT_COMMITTER_DATE=$date qgit -C "$work.new" commit -q --amend -F -
     done
     rm -rf "$work"; mv "$work.new" "$work"
 }
