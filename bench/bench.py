@@ -5,7 +5,8 @@ Runs under Python 2.7 (patched with PEP 546) and Python 3, and prints ONE
 JSON line with the requested figure:
 
     python bench/bench.py --impl ssl|pyopenssl \
-        --figure handshake|small|bulk|rss [--seconds S] [--certdir DIR]
+        --figure handshake|small|bulk|rss|evsmall|evbulk|evsock \
+        [--seconds S] [--certdir DIR]
 
 Figures
   handshake  full handshakes per second; a new client+server pair each
@@ -19,6 +20,22 @@ Figures
              moved, and read by the server.
   rss        peak RSS (ru_maxrss, KiB) with 1000 live handshaken pairs, and
              the growth over the RSS measured just before making them.
+
+The event-loop pattern: asyncio's sslproto, trollius and loops over
+non-blocking sockets (gevent, tornado) read until SSLWantReadError (for
+pyOpenSSL: WantReadError) every time data arrives, so that exception is
+raised once per message.  Each read asks for EV_READ (65536) bytes, as
+such a loop does (pyOpenSSL: EV_READ_PYOPENSSL, 16384, one full record,
+since its recv() allocates and zeroes the whole buffer on every call).
+  evsmall    64-byte messages per second: the client writes 64 bytes, the
+             record is moved to the server, which reads until
+             SSLWantReadError.
+  evbulk     MB/s of 16 KiB writes, each moved and read by the server
+             until SSLWantReadError.
+  evsock     64-byte messages per second over a non-blocking SSLSocket
+             pair on socket.socketpair() (setblocking(False)): the client
+             send()s 64 bytes, the server recv()s until SSLWantReadError.
+             pyOpenSSL: Connection(ctx, sock) on the same socketpair.
 
 TLS settings are the same for every implementation: TLS 1.3 with
 TLS_AES_256_GCM_SHA384 and the default (X25519) key exchange, server
@@ -51,6 +68,8 @@ except AttributeError:  # Python 2
     clock = time.time
 
 MSG = b"x" * 64
+EV_READ = 65536
+EV_READ_PYOPENSSL = 16384
 BULK_CHUNK = 16384
 BULK_TOTAL = 256 * 1024 * 1024
 RSS_PAIRS = 1000
@@ -77,6 +96,18 @@ def cur_rss_kib():
 
 class Fail(Exception):
     pass
+
+
+def socketpair():
+    """A pair of connected non-blocking socket.socket objects (2.7's
+    socket.socketpair() returns _socket.socket ones: wrap them)."""
+    import socket
+    pair = socket.socketpair()
+    if not isinstance(pair[0], socket.socket):
+        pair = tuple(socket.socket(_sock=x) for x in pair)
+    for x in pair:
+        x.setblocking(False)
+    return pair
 
 
 # ---------------------------------------------------------------------------
@@ -155,6 +186,69 @@ class StdlibImpl(object):
         if got != total:
             raise Fail("bulk: got %d of %d bytes" % (got, total))
         return got
+
+    def ev(self, pair, n, msg):
+        """n times: write msg, move it, read until SSLWantReadError."""
+        c, s, (cin, cout, sin, sout) = pair
+        cw, mv_r, mv_w, sr = c.write, cout.read, sin.write, s.read
+        WantRead = self.WantRead
+        size = EV_READ
+        got = 0
+        for _ in range(n):
+            cw(msg)
+            mv_w(mv_r())
+            try:
+                while True:
+                    got += len(sr(size))
+            except WantRead:
+                pass
+        if got != n * len(msg):
+            raise Fail("ev: got %d of %d bytes" % (got, n * len(msg)))
+
+    def sock_pair(self):
+        """A handshaken non-blocking SSLSocket pair on a socketpair."""
+        a, b = socketpair()
+        c = self.cctx.wrap_socket(a, server_side=False,
+                                  do_handshake_on_connect=False)
+        s = self.sctx.wrap_socket(b, server_side=True,
+                                  do_handshake_on_connect=False)
+        wants = (self.WantRead, self.ssl.SSLWantWriteError)
+        done = [False, False]
+        for _ in range(50):
+            for i, x in enumerate((c, s)):
+                if not done[i]:
+                    try:
+                        x.do_handshake()
+                        done[i] = True
+                    except wants:
+                        pass
+            if all(done):
+                break
+        else:
+            raise Fail("socket handshake did not finish")
+        try:
+            c.recv(1)  # consume the TLS 1.3 session tickets
+            raise Fail("unexpected application data")
+        except self.WantRead:
+            pass
+        return c, s, (a, b)
+
+    def evsock(self, pair, n):
+        c, s, _ = pair
+        cw, sr = c.send, s.recv
+        WantRead = self.WantRead
+        msg = MSG
+        size = EV_READ
+        got = 0
+        for _ in range(n):
+            cw(msg)
+            try:
+                while True:
+                    got += len(sr(size))
+            except WantRead:
+                pass
+        if got != n * len(msg):
+            raise Fail("evsock: got %d of %d bytes" % (got, n * len(msg)))
 
 
 # ---------------------------------------------------------------------------
@@ -280,6 +374,69 @@ class PyOpenSSLImpl(object):
             raise Fail("bulk: got %d of %d bytes" % (got, total))
         return got
 
+    def ev(self, pair, n, msg):
+        c, s, _ = pair
+        cw, mv_r, mv_w, sr = c.send, c.bio_read, s.bio_write, s.recv
+        WantRead = self.WantRead
+        rsize = len(msg) + 1024  # one record
+        size = EV_READ_PYOPENSSL
+        got = 0
+        for _ in range(n):
+            cw(msg)
+            mv_w(mv_r(rsize))
+            try:
+                while True:
+                    got += len(sr(size))
+            except WantRead:
+                pass
+        if got != n * len(msg):
+            raise Fail("ev: got %d of %d bytes" % (got, n * len(msg)))
+
+    def sock_pair(self):
+        SSL = self.SSL
+        a, b = socketpair()
+        c = SSL.Connection(self.cctx, a)
+        c.set_connect_state()
+        s = SSL.Connection(self.sctx, b)
+        s.set_accept_state()
+        wants = (SSL.WantReadError, SSL.WantWriteError)
+        done = [False, False]
+        for _ in range(50):
+            for i, x in enumerate((c, s)):
+                if not done[i]:
+                    try:
+                        x.do_handshake()
+                        done[i] = True
+                    except wants:
+                        pass
+            if all(done):
+                break
+        else:
+            raise Fail("socket handshake did not finish")
+        try:
+            c.recv(1)
+            raise Fail("unexpected application data")
+        except self.WantRead:
+            pass
+        return c, s, (a, b)
+
+    def evsock(self, pair, n):
+        c, s, _ = pair
+        cw, sr = c.send, s.recv
+        WantRead = self.WantRead
+        msg = MSG
+        size = EV_READ_PYOPENSSL
+        got = 0
+        for _ in range(n):
+            cw(msg)
+            try:
+                while True:
+                    got += len(sr(size))
+            except WantRead:
+                pass
+        if got != n * len(msg):
+            raise Fail("evsock: got %d of %d bytes" % (got, n * len(msg)))
+
 
 # ---------------------------------------------------------------------------
 
@@ -353,8 +510,42 @@ def fig_rss(impl, seconds, count=None):
             "per_pair_kib": (cur - base_cur) / float(alive)}
 
 
+def fig_evsmall(impl, seconds, count=None):
+    p = impl.pair()
+    impl.ev(p, 1000, MSG)  # warm up
+
+    def step(k):
+        impl.ev(p, k, MSG)
+    n, dt = timed_loop(step, seconds, 5000, count)
+    return {"value": n / dt, "unit": "msgs/s", "count": n, "elapsed": dt}
+
+
+def fig_evbulk(impl, seconds, count=None):
+    p = impl.pair()
+    chunk = b"\xa5" * BULK_CHUNK
+    impl.ev(p, 16, chunk)  # warm up
+
+    def step(k):
+        impl.ev(p, k, chunk)
+    n, dt = timed_loop(step, seconds, 2048, count)
+    got = n * BULK_CHUNK
+    return {"value": got / dt / 1e6, "unit": "MB/s", "bytes": got,
+            "count": n, "elapsed": dt}
+
+
+def fig_evsock(impl, seconds, count=None):
+    p = impl.sock_pair()
+    impl.evsock(p, 1000)  # warm up
+
+    def step(k):
+        impl.evsock(p, k)
+    n, dt = timed_loop(step, seconds, 5000, count)
+    return {"value": n / dt, "unit": "msgs/s", "count": n, "elapsed": dt}
+
+
 FIGURES = {"handshake": fig_handshake, "small": fig_small,
-           "bulk": fig_bulk, "rss": fig_rss}
+           "bulk": fig_bulk, "rss": fig_rss, "evsmall": fig_evsmall,
+           "evbulk": fig_evbulk, "evsock": fig_evsock}
 
 
 def main(argv=None):

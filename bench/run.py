@@ -25,6 +25,12 @@ instructions per operation, counted by callgrind (repeatable to the
 instruction): each implementation runs the figure's operation N1 and N2
 times, and (I(N2) - I(N1)) / (N2 - N1) cancels start-up and warm-up.
 
+The event-loop figures (evsmall, evbulk, evsock; see bench.py) read
+until SSLWantReadError, as asyncio-style loops do.  Besides the speed
+targets, INSTR_TARGETS sets the minimum ratio of Python 3's
+instructions per operation to the patched 2.7's (issue 12); evsock is
+reported without a target.
+
 Exit status: 0 when every figure was measured (even if some targets are
 SHORT; --strict makes SHORT an error), 2 on errors.
 """
@@ -41,10 +47,14 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.join(HERE, "bench.py")
-FIGURES = ("handshake", "small", "bulk", "rss")
+FIGURES = ("handshake", "small", "bulk", "evsmall", "evbulk", "evsock",
+           "rss")
 # operations per callgrind run (N1, N2), see the docstring
-COUNTS = {"handshake": (10, 30), "small": (5000, 15000), "bulk": (100, 300)}
+COUNTS = {"handshake": (10, 30), "small": (5000, 15000), "bulk": (100, 300),
+          "evsmall": (5000, 15000), "evbulk": (200, 2000),
+          "evsock": (5000, 15000)}
 UNITS = {"handshake": "hs/s", "small": "msg/s", "bulk": "MB/s",
+         "evsmall": "msg/s", "evbulk": "MB/s", "evsock": "msg/s",
          "rss": "KiB"}
 # (figure, kind, threshold): kind "py3"/"pyopenssl" = min ratio
 # patched/other; "bound" = min fraction of the AES-GCM bound
@@ -55,6 +65,16 @@ TARGETS = [
     ("bulk", "pyopenssl", 2.0),
     ("small", "pyopenssl", 3.5),
     ("bulk", "bound", 0.70),
+    ("evsmall", "py3", 1.0),
+    ("evbulk", "py3", 1.0),
+    ("evsock", "py3", 1.0),
+]
+# (figure, min ratio py3/patched of the instructions per operation): the
+# event-loop targets of issue 12, counted with callgrind
+INSTR_TARGETS = [
+    ("handshake", 0.98),
+    ("evsmall", 1.10),
+    ("evbulk", 1.0),
 ]
 
 
@@ -129,7 +149,7 @@ def openssl_speed(openssl, seconds):
 def fmt(v, fig):
     if v is None:
         return "n/a"
-    if fig == "bulk":
+    if fig in ("bulk", "evbulk"):
         return "%.0f" % v
     if fig == "rss":
         return "%d" % v
@@ -290,7 +310,8 @@ def main():
                     continue
                 instr[fig][name] = (i2 - i1) / float(n2 - n1)
         per = {"handshake": "handshake", "small": "64-byte message",
-               "bulk": "16 KiB write"}
+               "bulk": "16 KiB write", "evsmall": "64 B ev. message",
+               "evbulk": "16 KiB ev. write", "evsock": "64 B sock msg"}
         hdr = "%-10s %-16s %11s %11s %11s %9s %9s" % (
             "figure", "instructions per", "patched", "py3", "pyOpenSSL",
             "py3/p", "pyOSSL/p")
@@ -328,6 +349,19 @@ def main():
         if verdict != "PASS":
             short += 1
         print("%-5s %-36s got %s" % (verdict, what, got))
+    for f, thr in INSTR_TARGETS:
+        c = instr.get(f, {})
+        if f not in figures or not c:
+            continue
+        v = (c["py3"] / c["patched"]) if c.get("patched") and c.get(
+            "py3") else None
+        verdict = "PASS" if v is not None and v >= thr else (
+            "SHORT" if v is not None else "N/A")
+        if verdict != "PASS":
+            short += 1
+        print("%-5s %-36s got %s" % (
+            verdict, "%s instructions py3/p >= %.2fx" % (f, thr),
+            "%.3fx" % v if v is not None else "n/a"))
     print("[bench] done in %.0f s" % (time.time() - t_start))
     for e in errors:
         print("[bench] error: " + e)
