@@ -43,6 +43,7 @@ parts-fixes-openssl-$o            ci   1.1.1   -      1      parts_pass fixes
 parts-pep546-openssl-$o           ci   1.1.1   -      1      parts_pass pep546
 parts-fixes+pep546-openssl-$o     ci   1.1.1   -      1      parts_pass fixes pep546
 modules-openssl-$o                ci   1.1.1   build  1      check_modules
+sni-renegotiation-openssl-$o      ci   1.1.1   build  1      one_test_passes test_ssl test_sni_renegotiation_after_initial_context_is_gone
 no-new-warnings-openssl-$o        ci   1.1.1   build  1      no_new_warnings
 stdlib-openssl-$o-no-new-failures ci   1.1.1   build  1      stdlib_no_new_failures
 base-debian-$DEBIAN_OLD-openssl-$o ci  1.1.1   -      1      test_base_debian_bullseye
@@ -51,12 +52,15 @@ bisect-openssl-system-prefix-{O..N}   ci   system  -      1      bisect_prefix {
 parts-fixes+openssl3-openssl-system   ci   system  -      1      parts_pass fixes openssl3
 base-debian-2.7.18-13-openssl-system  ci   system  -      1      test_base_shared debian-2.7.18-13 fixes pep546
 modules-openssl-system                ci   system  build  1      check_modules
+sni-renegotiation-openssl-system      ci   system  build  1      one_test_passes test_ssl test_sni_renegotiation_after_initial_context_is_gone
+hashlib-fips-policy-openssl-system    ci   system  build  1      one_test_passes test_hashlib test_openssl_policy_refusal_stands
 no-new-warnings-openssl-system        ci   system  build  1      no_new_warnings
 stdlib-openssl-system-no-new-failures ci   system  build  1      stdlib_no_new_failures
 interop-python3                       ci   system  build  tests  unittests test_interop.py
 tls-in-tls-openssl-system             ci   system  build  tests  unittests test_tls_in_tls.py
 openssl-$n-series                    ci   $n     -      1      whole_series_passes
 no-new-warnings-openssl-$n           ci   $n     build  1      no_new_warnings
+hashlib-fips-policy-openssl-$n       ci   $n     build  1      one_test_passes test_hashlib test_openssl_policy_refusal_stands
 stdlib-openssl-$n-no-new-failures    ci   $n     build  1      stdlib_no_new_failures
 hardening-refleak-test_ssl            ci   system  series 1      do_refleak
 hardening-asan-test_ssl               ci   system  series 1      do_asan
@@ -143,6 +147,16 @@ parts_pass() {
     do_build "$OPENSSL_LEG"
     check_modules "$OPENSSL_LEG"
     do_regrtest "$OPENSSL_LEG"
+}
+
+# one_test_passes MODULE TEST: that one test of the leg's Lib/test ran and
+# passed (a skip fails the row: it would hide that nothing was checked).
+one_test_passes() {
+    local log=$BUILD/logs/test/one-$1-$2.log
+    (cd "$(obj_dir "$OPENSSL_LEG")" && ./python -E -B -m test.regrtest -v -m "$2" "$1") \
+        >"$log" 2>&1 || { tail -n 30 "$log"; return 1; }
+    grep -E "^$2 \(.*\) \.\.\. ok\$" "$log" ||
+        { tail -n 30 "$log"; echo "$2 did not run"; return 1; }
 }
 
 whole_series_passes() {
