@@ -266,11 +266,15 @@ def settle(peer):
     time.sleep(SETTLE)
 
 
-def after(behaviour, call, suppress=True):
-    """call(s) on a connected client, once the peer has done behaviour."""
+def after(behaviour, call, suppress=True, timeout=False):
+    """call(s) on a connected client, once the peer has done behaviour;
+    timeout: the socket's timeout first (0.0: non-blocking, as gevent's
+    SSLSocket drives _sslobj; 5.0: select() before each call)."""
     def case(peer):
         s = connect(peer, suppress_ragged_eofs=suppress)
         settle(peer)
+        if timeout is not False:
+            s.settimeout(timeout)
         return call(s)
     return behaviour, case
 
@@ -377,31 +381,50 @@ def cl_hello_close(raw, peer):
     raw.shutdown(socket.SHUT_WR)
 
 
+def srv_wait_idle(peer, raw):
+    """Handshake once the client has made its first call, then idle."""
+    peer.go.wait(SERVER_TIMEOUT)
+    srv_idle(peer, raw)
+
+
 def case_nonblocking(call):
+    """The first non-blocking do_handshake() (the server has not answered
+    yet), or a read() on a connection the server sends nothing on."""
     def case(peer):
         s = connect(peer, handshake=False)
         s.setblocking(False)
         try:
-            if call == 'read':
-                while True:
-                    try:
-                        s.do_handshake()
-                        break
-                    except ssl.SSLWantReadError:
-                        time.sleep(0.05)
-                # The server sent its session tickets (TLS 1.3) in the
-                # handshake; read them, then wait for data never sent.
-                for _ in range(3):
-                    try:
-                        return s.read(10)
-                    except ssl.SSLWantReadError as e:
-                        last = e
-                        time.sleep(0.05)
-                raise last
-            return s.do_handshake()
+            if call == 'handshake':
+                return s.do_handshake()
+            try:
+                s.do_handshake()
+            except ssl.SSLWantReadError:
+                pass
+            peer.go.set()
+            deadline = time.time() + SERVER_TIMEOUT
+            while True:
+                try:
+                    s.do_handshake()
+                    break
+                except ssl.SSLWantReadError:
+                    if time.time() > deadline:
+                        raise
+                    time.sleep(0.05)
+            # TLS 1.3 session tickets may still come: let them, then read
+            # where no data ever comes.
+            time.sleep(SETTLE)
+            last = None
+            for _ in range(3):
+                try:
+                    return s.read(10)
+                except ssl.SSLWantReadError as e:
+                    last = e
+                    time.sleep(0.05)
+            raise last
         finally:
+            peer.go.set()
             s.close()
-    return srv_idle, case
+    return srv_wait_idle, case
 
 
 def case_makefile(behaviour, use_httplib=False):
@@ -435,6 +458,12 @@ CASES = [
     ('sslobj.shutdown-after-peer-ragged-close',
      after(srv_ragged_nodata, sslobj_shutdown)),
     ('sslobj.shutdown-after-peer-reset', after(srv_reset, sslobj_shutdown)),
+    ('nonblocking-sslobj.shutdown-after-peer-close_notify',
+     after(srv_close_notify, sslobj_shutdown, timeout=0.0)),
+    ('nonblocking-sslobj.shutdown-after-peer-ragged-close',
+     after(srv_ragged_nodata, sslobj_shutdown, timeout=0.0)),
+    ('timeout-unwrap-after-peer-ragged-close',
+     after(srv_ragged_nodata, lambda s: s.unwrap(), timeout=5.0)),
     # reading at the end
     ('read-after-close_notify', after(srv_data_close_notify, twice(read_all))),
     ('read-after-ragged-eof-suppress', after(srv_ragged, twice(read_all))),
@@ -445,6 +474,10 @@ CASES = [
     ('recv_into-after-ragged-eof-suppress',
      after(srv_ragged_nodata, twice(lambda s: s.recv_into(bytearray(10))))),
     ('read-after-reset', after(srv_reset, twice(lambda s: s.read(10)))),
+    ('nonblocking-sslobj.read-after-ragged-eof',
+     after(srv_ragged_nodata, twice(lambda s: s._sslobj.read(10)), timeout=0.0)),
+    ('timeout-read-after-ragged-eof-suppress',
+     after(srv_ragged, twice(read_all), timeout=5.0)),
     ('pending-after-ragged-eof', after(srv_ragged_nodata, lambda s: s.pending())),
     # writing after the peer closed
     ('write-after-peer-close_notify', after(srv_close_notify, write_twice)),
