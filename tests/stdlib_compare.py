@@ -276,7 +276,7 @@ def regrtest_args_for(module, resources=None):
 
 
 def run_module(python, module, regrtest_args=(), timeout=1200, logdir=None,
-               driver=DRIVER, env=None):
+               driver=DRIVER, env=None, cwd=None):
     tmp = tempfile.mkdtemp(prefix='stdlib_compare_')
     try:
         data_path = os.path.join(tmp, 'result.json')
@@ -285,7 +285,7 @@ def run_module(python, module, regrtest_args=(), timeout=1200, logdir=None,
             proc = subprocess.run(
                 [python, '-c', driver, data_path, module] + list(regrtest_args),
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, cwd=tmp, timeout=timeout, env=env)
+                stdin=subprocess.DEVNULL, cwd=cwd or tmp, timeout=timeout, env=env)
             output = proc.stdout.decode('utf-8', 'replace')
             returncode = proc.returncode
         except subprocess.TimeoutExpired as e:
@@ -324,10 +324,11 @@ CI_VARIABLES = ('CI', 'TRAVIS', 'APPVEYOR', 'GITHUB_ACTIONS',
 
 
 def run(python, modules, out, label=None, resources=None, jobs=1,
-        timeout=1200, logdir=None, progress=None, paths=None):
+        timeout=1200, logdir=None, progress=None, paths=None, cwd=None):
     """Run the modules, write the JSON result to out, return it.  With
     paths (a list, maybe empty), they are plain unittest modules run with
-    those folders as PYTHONPATH; else regrtest's."""
+    those folders as PYTHONPATH (in cwd, default a temporary folder);
+    else regrtest's."""
     if os.sep in python:
         # The modules run in a temporary working directory.
         python = os.path.abspath(python)
@@ -336,7 +337,8 @@ def run(python, modules, out, label=None, resources=None, jobs=1,
               'jobs': jobs, 'modules': {}}
     extra = {}
     if paths is not None:
-        extra = {'driver': UNITTEST_DRIVER, 'env': unittest_env(paths)}
+        extra = {'driver': UNITTEST_DRIVER, 'env': unittest_env(paths),
+                 'cwd': cwd and os.path.abspath(cwd)}
         result['paths'] = [os.path.abspath(p) for p in paths]
 
     def args_for(m):
@@ -553,6 +555,7 @@ def main(argv=None):
                    'run with --path as PYTHONPATH, not regrtest\'s')
     r.add_argument('--path', action='append', default=[],
                    help='with --unittest: a PYTHONPATH folder (repeat)')
+    r.add_argument('--cwd', help='with --unittest: the working folder')
     c = sub.add_parser('compare', help='compare a result with the baseline')
     c.add_argument('baseline')
     c.add_argument('result')
@@ -590,7 +593,7 @@ def main(argv=None):
             ap.error('--unittest needs --modules')
         res = run(args.python, modules, args.out, args.label, args.resources,
                   args.jobs, args.timeout, args.logdir, progress,
-                  args.path if args.unittest else None)
+                  args.path if args.unittest else None, args.cwd)
         s = summarize(res)
         print('%d modules in %.0f s: %d ok, %d failed, %d skipped; tests %d: '
               '%d ok, %d failed, %d skipped' % (

@@ -39,12 +39,16 @@ parts-fixes+pep546-applies            ci   -       -      1      parts_apply fix
 parts-fixes+openssl3-applies          ci   -       -      1      parts_apply fixes openssl3
 bisect-openssl-$o-prefix-{0..N}   ci   1.1.1   -      1      bisect_prefix {n}
 stdlib-baseline-pristine-openssl-$o ci 1.1.1   -      1      stdlib_baseline
+clients-baseline-pristine-openssl-$o ci 1.1.1  -      1      clients_baseline
 parts-fixes-openssl-$o            ci   1.1.1   -      1      parts_pass fixes
 parts-pep546-openssl-$o           ci   1.1.1   -      1      parts_pass pep546
 parts-fixes+pep546-openssl-$o     ci   1.1.1   -      1      parts_pass fixes pep546
 modules-openssl-$o                ci   1.1.1   build  1      check_modules
 no-new-warnings-openssl-$o        ci   1.1.1   build  1      no_new_warnings
 stdlib-openssl-$o-no-new-failures ci   1.1.1   build  1      stdlib_no_new_failures
+client-gevent-openssl-$o          ci   1.1.1   build  1      client_compare gevent
+client-trollius-openssl-$o        ci   1.1.1   build  1      client_compare trollius
+sslsocket-compat-openssl-$o       ci   1.1.1   build  1      client_compare sslsocket
 base-debian-$DEBIAN_OLD-openssl-$o ci  1.1.1   -      1      test_base_debian_bullseye
 bisect-openssl-system-prefix-{0..O-1}-builds ci system - 1   prefix_builds {n}
 bisect-openssl-system-prefix-{O..N}   ci   system  -      1      bisect_prefix {n}
@@ -53,6 +57,9 @@ base-debian-2.7.18-13-openssl-system  ci   system  -      1      test_base_share
 modules-openssl-system                ci   system  build  1      check_modules
 no-new-warnings-openssl-system        ci   system  build  1      no_new_warnings
 stdlib-openssl-system-no-new-failures ci   system  build  1      stdlib_no_new_failures
+client-gevent-openssl-system          ci   system  build  1      client_compare gevent
+client-trollius-openssl-system        ci   system  build  1      client_compare trollius
+sslsocket-compat-openssl-system       ci   system  build  1      client_compare sslsocket
 interop-python3                       ci   system  build  tests  unittests test_interop.py
 tls-in-tls-openssl-system             ci   system  build  tests  unittests test_tls_in_tls.py
 openssl-$n-series                    ci   $n     -      1      whole_series_passes
