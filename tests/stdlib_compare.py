@@ -460,6 +460,10 @@ def compare(baseline, result, known):
             if tid == name:
                 before = brec['outcome'] if brec else 'absent'
                 failed_before = before not in ('ok', 'skipped')
+                if t['outcome'] in ('crashed', 'timeout'):
+                    # A crash or hang hides every test of the module: new
+                    # unless the baseline's module crashed or hung too.
+                    failed_before = before in ('crashed', 'timeout')
             else:
                 bt = btests.get(tid)
                 before = bt['outcome'] if bt else 'absent'

@@ -284,6 +284,20 @@ class CompareTests(unittest.TestCase):
                                              'network (whole module)': 1})
 
 
+class CrashTests(unittest.TestCase):
+
+    def test_crash_is_new_even_where_tests_failed_before(self):
+        base = result(test_a=module('failed', t1='failed', t2='ok'))
+        now = result(test_a=module('timeout', 'killed after 300 s'))
+        cmp = sc.compare(base, now, [])
+        self.assertEqual([e['test'] for e in cmp['new']], ['test_a'])
+
+    def test_crash_in_both_is_old(self):
+        base = result(test_a=module('crashed', 'no result'))
+        now = result(test_a=module('crashed', 'no result'))
+        self.assertEqual(sc.compare(base, now, [])['new'], [])
+
+
 class CommandLineTests(unittest.TestCase):
 
     def setUp(self):

@@ -156,10 +156,24 @@ client_run() {
         echo "trollius: SSLProtocol over ssl.MemoryBIO:" \
             "$(PYTHONPATH=$pypath "$python" -c 'import trollius.sslproto as s; print(s._is_sslproto_available())')"
     fi
+    local conf=""
+    if [ "$suite" = trollius ] &&
+        "$python" -c 'import ssl, sys; sys.exit(ssl.OPENSSL_VERSION_INFO[0] < 3)'; then
+        # The sdist's test keys are 1024-bit RSA under a SHA-1-signed CA,
+        # below OpenSSL 3's default security level: loading them fails
+        # (EE_KEY_TOO_SMALL, CA_MD_TOO_WEAK) and a test then waits forever.
+        # For this suite only, OpenSSL runs at level 0; its TLS is then
+        # what the series does, not what the test data can no longer load.
+        conf=$CLIENTS/trollius/openssl-seclevel0.cnf
+        printf '%s\n' 'openssl_conf = default_conf' '[default_conf]' 'ssl_conf = ssl_sect' \
+            '[ssl_sect]' 'system_default = system_default_sect' '[system_default_sect]' \
+            'CipherString = DEFAULT:@SECLEVEL=0' >"$conf"
+        echo "trollius: OpenSSL 3: run with OPENSSL_CONF=$conf (SECLEVEL=0: its test keys)"
+    fi
     # shellcheck disable=SC2086  # module names have no blanks
-    python3 "$TOP/tests/stdlib_compare.py" run --python "$python" --unittest \
+    ${conf:+env OPENSSL_CONF="$conf"} python3 "$TOP/tests/stdlib_compare.py" run --python "$python" --unittest \
         "${paths[@]}" --cwd "$CLIENTS/$suite/${cwd:-}" --label "$label" --out "$out" \
-        --logdir "$BUILD/logs/clients-$suite" --timeout 600 --modules $modules
+        --logdir "$BUILD/logs/clients-$suite" --timeout 300 --modules $modules
 }
 
 # clients_baseline: pristine 2.7.18 on this leg (OpenSSL 1.1.1w), every
