@@ -173,7 +173,7 @@ client_run() {
     # shellcheck disable=SC2086  # module names have no blanks
     ${conf:+env OPENSSL_CONF="$conf"} python3 "$TOP/tests/stdlib_compare.py" run --python "$python" --unittest \
         "${paths[@]}" --cwd "$CLIENTS/$suite/${cwd:-}" --label "$label" --out "$out" \
-        --logdir "$BUILD/logs/clients-$suite" --timeout 300 --modules $modules
+        --logdir "$BUILD/logs/clients-$(basename "$out" .json)" --timeout 300 --modules $modules
 }
 
 # clients_baseline: pristine 2.7.18 on this leg (OpenSSL 1.1.1w), every
