@@ -192,17 +192,21 @@ clients_baseline() {
 # 2.7.18 on OpenSSL 1.1.1w.  gevent and trollius: no test may fail that did
 # not fail on pristine; sslsocket: the same lines as pristine, except those
 # tests/sslsocket_compat_allowed.txt lists with their reason.  Without a
-# baseline (the row runs alone) it is made first, on OpenSSL 1.1.1w.
+# baseline (the row runs alone) it is made first, on OpenSSL 1.1.1w's leg
+# (in a subshell: this row's OpenSSL stays as it is), and this leg gets
+# the series back.
 client_compare() {
     local suite=$1 base=$CLIENTS/baseline-$1.json
     if [ ! -f "$base" ]; then
-        [ "$OPENSSL_LEG" = "$OPENSSL111_VERSION" ] ||
-            die "no baseline: run ./build.sh test clients-baseline-pristine-openssl-$OPENSSL111_VERSION first"
-        step "clients: no baseline yet; pristine $PY_VERSION first"
-        clients_baseline
+        step "clients: no baseline yet; pristine $PY_VERSION on OpenSSL $OPENSSL111_VERSION first"
+        (OPT_OPENSSL=1.1.1; do_openssl; clients_baseline)
         do_apply "$OPENSSL_LEG"
         do_build "$OPENSSL_LEG"
     fi
+    case "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["openssl"])' "$base")" in
+        *"OpenSSL $OPENSSL111_VERSION "*) ;;
+        *) die "$base is not pristine $PY_VERSION on OpenSSL $OPENSSL111_VERSION: remove it" ;;
+    esac
     client_run "$suite" "$CLIENTS/$OPENSSL_LEG-$suite.json" "the series, OpenSSL $OPENSSL_LEG"
     if [ "$suite" = sslsocket ]; then
         python3 "$TOP/tests/sslsocket_compat.py" compare "$base" \
