@@ -15,7 +15,7 @@ BUILD=${BUILD_DIR:-$TOP/build}
 PATCHES=$TOP/patches
 
 # shellcheck source=/dev/null
-for module in common apt source openssl series compile bases hardening bench checks; do
+for module in common apt source openssl series compile bases hardening bench clients checks; do
     . "$TOOL/$module.sh"
 done
 

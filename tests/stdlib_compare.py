@@ -10,6 +10,8 @@ baseline's.
     stdlib_compare.py run --python build/1.1.1w/obj/python --out base.json
     stdlib_compare.py run --python build/system/obj/python --out sys.json
     stdlib_compare.py compare base.json sys.json    # exit status 1 on new failures
+    stdlib_compare.py run --python PY --unittest --path DIR --out r.json \
+        gevent.tests.test__ssl ...              # any unittest modules (clients)
     stdlib_compare.py list                          # the module list (MODULES)
     stdlib_compare.py derive SRC                    # derive it from a 2.7.18 tree
 
@@ -173,6 +175,30 @@ finally:
                    'exit': code, 'tests': tests}, f)
 '''
 
+# The same recording for a plain unittest module (a client's own tests,
+# tests/client_suites.py): imported by its dotted name, as its own
+# 'python -m' would load it, and run with unittest's loader.  The module's
+# result is what regrtest would say: PASSED, FAILED, or FAILED outside
+# any test when it does not import.
+UNITTEST_DRIVER = DRIVER[:DRIVER.index('import test.support')] + r'''
+code = None
+results = []
+try:
+    suite = unittest.TestLoader().loadTestsFromName(module)
+except Exception:
+    traceback.print_exc()
+    sys.stdout.write('test %s crashed -- %s\n' % (module, _reason(sys.exc_info())))
+    results.append('FAILED')
+else:
+    result = RecordingRunner(verbosity=2).run(suite)
+    results.append('PASSED' if result.wasSuccessful() else 'FAILED')
+finally:
+    with open(out_path, 'w') as f:
+        json.dump({'regrtest': results, 'exit': code, 'tests': tests}, f)
+sys.stdout.flush()
+os._exit(0)
+'''
+
 SKIP_LINE = re.compile(r'^(test_\w+) skipped -- (.*)$', re.M)
 
 # regrtest's result for a module -> our module outcome.
@@ -249,16 +275,17 @@ def regrtest_args_for(module, resources=None):
     return ['-u', ','.join(res)] if res else []
 
 
-def run_module(python, module, regrtest_args=(), timeout=1200, logdir=None):
+def run_module(python, module, regrtest_args=(), timeout=1200, logdir=None,
+               driver=DRIVER, env=None, cwd=None):
     tmp = tempfile.mkdtemp(prefix='stdlib_compare_')
     try:
         data_path = os.path.join(tmp, 'result.json')
         start = time.time()
         try:
             proc = subprocess.run(
-                [python, '-c', DRIVER, data_path, module] + list(regrtest_args),
+                [python, '-c', driver, data_path, module] + list(regrtest_args),
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, cwd=tmp, timeout=timeout)
+                stdin=subprocess.DEVNULL, cwd=cwd or tmp, timeout=timeout, env=env)
             output = proc.stdout.decode('utf-8', 'replace')
             returncode = proc.returncode
         except subprocess.TimeoutExpired as e:
@@ -282,30 +309,53 @@ def run_module(python, module, regrtest_args=(), timeout=1200, logdir=None):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def unittest_env(paths):
+    """The environment for a client's unittest modules: PYTHONPATH is
+    paths alone, and no variable that makes a suite think it runs on a
+    CI service (gevent skips some tests there) or changes Python."""
+    env = {k: v for k, v in os.environ.items()
+           if not (k.startswith('PYTHON') or k in CI_VARIABLES)}
+    env['PYTHONPATH'] = os.pathsep.join(os.path.abspath(p) for p in paths)
+    return env
+
+
+CI_VARIABLES = ('CI', 'TRAVIS', 'APPVEYOR', 'GITHUB_ACTIONS',
+                'GEVENT_MANYLINUX')
+
+
 def run(python, modules, out, label=None, resources=None, jobs=1,
-        timeout=1200, logdir=None, progress=None):
-    """Run the modules, write the JSON result to out, return it."""
+        timeout=1200, logdir=None, progress=None, paths=None, cwd=None):
+    """Run the modules, write the JSON result to out, return it.  With
+    paths (a list, maybe empty), they are plain unittest modules run with
+    those folders as PYTHONPATH (in cwd, default a temporary folder);
+    else regrtest's."""
     if os.sep in python:
         # The modules run in a temporary working directory.
         python = os.path.abspath(python)
     info = python_info(python)
     result = {'label': label, 'python': python, 'resources': resources,
               'jobs': jobs, 'modules': {}}
+    extra = {}
+    if paths is not None:
+        extra = {'driver': UNITTEST_DRIVER, 'env': unittest_env(paths),
+                 'cwd': cwd and os.path.abspath(cwd)}
+        result['paths'] = [os.path.abspath(p) for p in paths]
+
+    def args_for(m):
+        return [] if paths is not None else regrtest_args_for(m, resources)
     result.update(info)
     start = time.time()
     if jobs <= 1:
         for m in modules:
-            rec = run_module(python, m, regrtest_args_for(m, resources),
-                             timeout, logdir)
+            rec = run_module(python, m, args_for(m), timeout, logdir, **extra)
             result['modules'][m] = rec
             if progress:
                 progress(m, rec)
     else:
         from concurrent.futures import ThreadPoolExecutor
         with ThreadPoolExecutor(jobs) as pool:
-            futs = {m: pool.submit(run_module, python, m,
-                                   regrtest_args_for(m, resources),
-                                   timeout, logdir) for m in modules}
+            futs = {m: pool.submit(run_module, python, m, args_for(m),
+                                   timeout, logdir, **extra) for m in modules}
             for m in modules:
                 result['modules'][m] = futs[m].result()
                 if progress:
@@ -410,6 +460,10 @@ def compare(baseline, result, known):
             if tid == name:
                 before = brec['outcome'] if brec else 'absent'
                 failed_before = before not in ('ok', 'skipped')
+                if t['outcome'] in ('crashed', 'timeout'):
+                    # A crash or hang hides every test of the module: new
+                    # unless the baseline's module crashed or hung too.
+                    failed_before = before in ('crashed', 'timeout')
             else:
                 bt = btests.get(tid)
                 before = bt['outcome'] if bt else 'absent'
@@ -500,6 +554,12 @@ def main(argv=None):
                    help='modules run at once (default 1)')
     r.add_argument('--timeout', type=int, default=1200, help='per module, s')
     r.add_argument('--logdir', help="keep each module's regrtest output here")
+    r.add_argument('--unittest', action='store_true',
+                   help='the modules (--modules) are plain unittest modules, '
+                   'run with --path as PYTHONPATH, not regrtest\'s')
+    r.add_argument('--path', action='append', default=[],
+                   help='with --unittest: a PYTHONPATH folder (repeat)')
+    r.add_argument('--cwd', help='with --unittest: the working folder')
     c = sub.add_parser('compare', help='compare a result with the baseline')
     c.add_argument('baseline')
     c.add_argument('result')
@@ -533,8 +593,11 @@ def main(argv=None):
                 m, rec['outcome'], rec['duration'],
                 rec['reason'] or ', '.join('%s %d' % kv for kv in sorted(c.items()))),
                 flush=True)
+        if args.unittest and not args.modules:
+            ap.error('--unittest needs --modules')
         res = run(args.python, modules, args.out, args.label, args.resources,
-                  args.jobs, args.timeout, args.logdir, progress)
+                  args.jobs, args.timeout, args.logdir, progress,
+                  args.path if args.unittest else None, args.cwd)
         s = summarize(res)
         print('%d modules in %.0f s: %d ok, %d failed, %d skipped; tests %d: '
               '%d ok, %d failed, %d skipped' % (

@@ -284,6 +284,20 @@ class CompareTests(unittest.TestCase):
                                              'network (whole module)': 1})
 
 
+class CrashTests(unittest.TestCase):
+
+    def test_crash_is_new_even_where_tests_failed_before(self):
+        base = result(test_a=module('failed', t1='failed', t2='ok'))
+        now = result(test_a=module('timeout', 'killed after 300 s'))
+        cmp = sc.compare(base, now, [])
+        self.assertEqual([e['test'] for e in cmp['new']], ['test_a'])
+
+    def test_crash_in_both_is_old(self):
+        base = result(test_a=module('crashed', 'no result'))
+        now = result(test_a=module('crashed', 'no result'))
+        self.assertEqual(sc.compare(base, now, [])['new'], [])
+
+
 class CommandLineTests(unittest.TestCase):
 
     def setUp(self):
@@ -314,9 +328,91 @@ class CommandLineTests(unittest.TestCase):
             self.assertEqual(len(json.load(f)['new']), 1)
 
 
+class UnittestModeTests(unittest.TestCase):
+    """The mode for clients' own suites (tool/clients.sh)."""
+
+    def test_env_has_only_the_paths_and_no_ci(self):
+        saved = dict(os.environ)
+        self.addCleanup(os.environ.update, saved)
+        os.environ.update(CI='true', GITHUB_ACTIONS='1', PYTHONHOME='/x',
+                          PYTHONPATH='/elsewhere', HOME_X='kept')
+        env = sc.unittest_env(['/a', 'b'])
+        self.assertEqual(env['PYTHONPATH'], '/a' + os.pathsep + os.path.abspath('b'))
+        for k in ('CI', 'GITHUB_ACTIONS', 'PYTHONHOME'):
+            self.assertNotIn(k, env)
+        self.assertEqual(env['HOME_X'], 'kept')
+
+    def test_driver_shares_the_recording(self):
+        self.assertIn('class RecordingRunner', sc.UNITTEST_DRIVER)
+        self.assertIn('loadTestsFromName(module)', sc.UNITTEST_DRIVER)
+        self.assertNotIn('import regrtest', sc.UNITTEST_DRIVER)
+
+    def test_unittest_needs_modules(self):
+        with open(os.devnull, 'w') as null:
+            stderr, sys.stderr = sys.stderr, null
+            try:
+                with self.assertRaises(SystemExit):
+                    sc.main(['run', '--python', 'x', '--out', 'y', '--unittest'])
+            finally:
+                sys.stderr = stderr
+
+
+class SSLSocketCompatTests(unittest.TestCase):
+    """tests/sslsocket_compat.py's comparison (its cases need a 2.7)."""
+
+    def setUp(self):
+        import sslsocket_compat
+        self.sc = sslsocket_compat
+
+    def res(self, openssl, **cases):
+        return {'python': '2.7.18', 'openssl': openssl,
+                'cases': sorted((k.replace('_', '-'), v) for k, v in cases.items())}
+
+    def test_openssl_series(self):
+        self.assertEqual(self.sc.openssl_series('OpenSSL 1.1.1w  11 Sep 2023'), '1.1.1')
+        self.assertEqual(self.sc.openssl_series('OpenSSL 3.0.19 27 Jan 2026'), '3')
+
+    def test_compare(self):
+        base = self.res('OpenSSL 1.1.1w', a='returns 1', b='raises x')
+        same = self.res('OpenSSL 1.1.1w', a='returns 1', b='raises x')
+        self.assertEqual(self.sc.compare(base, same, [])[1], 0)
+        other = self.res('OpenSSL 3.0.2', a='returns 1', b='raises y')
+        lines, bad = self.sc.compare(base, other, [])
+        self.assertEqual(bad, 1)
+        self.assertIn('DIFFERS b', '\n'.join(lines))
+        self.assertEqual(self.sc.compare(base, other, [('3', 'b', 'why')])[1], 0)
+        self.assertEqual(self.sc.compare(base, other, [('1.1.1', 'b', 'why')])[1], 1)
+        self.assertEqual(self.sc.compare(base, other, [('*', '?', 'why')])[1], 0)
+        missing = self.res('OpenSSL 1.1.1w', a='returns 1')
+        self.assertEqual(self.sc.compare(base, missing, [])[1], 1)
+
+    def test_allowed_file_reads(self):
+        self.sc.load_allowed(self.sc.ALLOWED_FILE)
+
+
 @unittest.skipUnless(PYTHON27 and os.path.exists(PYTHON27),
                      'set STDLIB_COMPARE_PYTHON to a 2.7 interpreter')
 class RunTests(unittest.TestCase):
+
+    def test_run_unittest_module(self):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        with open(os.path.join(tmp, 'mod_x.py'), 'w') as f:
+            f.write('import unittest\n'
+                    'class T(unittest.TestCase):\n'
+                    '    def test_ok(self): pass\n'
+                    '    def test_bad(self): self.fail("no")\n'
+                    '    @unittest.skip("why")\n'
+                    '    def test_skip(self): pass\n')
+        out = os.path.join(tmp, 'r.json')
+        res = sc.run(PYTHON27, ['mod_x', 'mod_missing'], out, 'unit', paths=[tmp])
+        x = res['modules']['mod_x']
+        self.assertEqual(x['outcome'], 'failed')
+        self.assertEqual(x['counts'], {'ok': 1, 'failed': 1, 'skipped': 1})
+        self.assertEqual(x['tests']['mod_x.T.test_skip']['reason'], 'why')
+        missing = res['modules']['mod_missing']
+        self.assertEqual(missing['outcome'], 'failed')
+        self.assertIn('mod_missing', missing['reason'])
 
     def test_run_one_module(self):
         tmp = tempfile.mkdtemp()

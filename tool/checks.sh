@@ -39,6 +39,7 @@ parts-fixes+pep546-applies            ci   -       -      1      parts_apply fix
 parts-fixes+openssl3-applies          ci   -       -      1      parts_apply fixes openssl3
 bisect-openssl-$o-prefix-{0..N}   ci   1.1.1   -      1      bisect_prefix {n}
 stdlib-baseline-pristine-openssl-$o ci 1.1.1   -      1      stdlib_baseline
+clients-baseline-pristine-openssl-$o ci 1.1.1  -      1      clients_baseline
 parts-fixes-openssl-$o            ci   1.1.1   -      1      parts_pass fixes
 parts-pep546-openssl-$o           ci   1.1.1   -      1      parts_pass pep546
 parts-fixes+pep546-openssl-$o     ci   1.1.1   -      1      parts_pass fixes pep546
@@ -46,6 +47,9 @@ modules-openssl-$o                ci   1.1.1   build  1      check_modules
 sni-renegotiation-openssl-$o      ci   1.1.1   build  1      one_test_passes test_ssl test_sni_renegotiation_after_initial_context_is_gone
 no-new-warnings-openssl-$o        ci   1.1.1   build  1      no_new_warnings
 stdlib-openssl-$o-no-new-failures ci   1.1.1   build  1      stdlib_no_new_failures
+client-gevent-openssl-$o          ci   1.1.1   build  1      client_compare gevent
+client-trollius-openssl-$o        ci   1.1.1   build  1      client_compare trollius
+sslsocket-compat-openssl-$o       ci   1.1.1   build  1      client_compare sslsocket
 base-debian-$DEBIAN_OLD-openssl-$o ci  1.1.1   -      1      test_base_debian_bullseye
 bisect-openssl-system-prefix-{0..O-1}-builds ci system - 1   prefix_builds {n}
 bisect-openssl-system-prefix-{O..N}   ci   system  -      1      bisect_prefix {n}
@@ -56,6 +60,9 @@ sni-renegotiation-openssl-system      ci   system  build  1      one_test_passes
 hashlib-fips-policy-openssl-system    ci   system  build  1      one_test_passes test_hashlib test_openssl_policy_refusal_stands
 no-new-warnings-openssl-system        ci   system  build  1      no_new_warnings
 stdlib-openssl-system-no-new-failures ci   system  build  1      stdlib_no_new_failures
+client-gevent-openssl-system          ci   system  build  1      client_compare gevent
+client-trollius-openssl-system        ci   system  build  1      client_compare trollius
+sslsocket-compat-openssl-system       ci   system  build  1      client_compare sslsocket
 interop-python3                       ci   system  build  tests  unittests test_interop.py
 tls-in-tls-openssl-system             ci   system  build  tests  unittests test_tls_in_tls.py
 openssl-$n-series                    ci   $n     -      1      whole_series_passes

@@ -17,8 +17,11 @@ patches_stamp() {
       for p in "$@"; do sha256_of "$PATCHES/$p"; done
     } | sha256sum | cut -c1-16
 }
+# series_first N: the first N patches.  awk reads the whole list: 'head -n 0'
+# would close the pipe before series.py writes, and fail it (pipefail).
+series_first() { series | awk -v n="$1" 'NR <= n'; }
 # shellcheck disable=SC2046  # patch names have no blanks
-series_stamp() { patches_stamp $(series | head -n "$1"); }
+series_stamp() { patches_stamp $(series_first "$1"); }
 
 # apply_patches DIR PATCH...: apply these patches of patches/, in this
 # order, with patch -p1 --fuzz=0, stopping at (and naming) one that does
@@ -35,7 +38,7 @@ apply_patches() {
 # apply_series DIR [N]: apply the first N patches (all by default).
 apply_series() {
     # shellcheck disable=SC2046  # patch names have no blanks
-    apply_patches "$1" $(series | head -n "${2:-$(series_count)}")
+    apply_patches "$1" $(series_first "${2:-$(series_count)}")
 }
 
 # stage_tree: a fresh copy of the pristine source in $BUILD/stage.
