@@ -389,6 +389,7 @@ class BuildShArgumentTests(TempDir):
                      "bisect-openssl-system-prefix-0-builds",
                      "bisect-openssl-system-prefix-%d" % n,
                      "parts-pep546-applies", "parts-fixes+openssl3-openssl-system",
+                     "parts-pep546-openssl-system", "parts-fixes+pep546-openssl-system",
                      "base-debian-bullseye-openssl-1.1.1w",
                      "interop-python3", "hardening-misuse"):
             self.assertIn(name, names)
