@@ -57,6 +57,8 @@ Commands:
   bench        the benchmark (bench/): patched 2.7 vs Python 3 vs pyOpenSSL
   sdist        build/dist/backports.ssl_memorybio-VERSION.tar.gz: the backport
                for unpatched 2.7 interpreters, made from the series (backport/)
+  bench-backport  the backport on python.org 2.7.18 beside the patched build
+               (system OpenSSL): callgrind instructions per operation
   refleak      a --with-pydebug build running 'regrtest -R 3:3 test_ssl'
   asan         an AddressSanitizer build running test_ssl
   fuzz         the SSLObject fuzzer under AddressSanitizer (--cases N)
@@ -120,7 +122,7 @@ do_clean() {
 }
 
 COMMANDS="source openssl apply build regrtest install test edit export clean bench
- refleak asan fuzz threads misuse sdist"
+ refleak asan fuzz threads misuse sdist bench-backport"
 known_command() { local c; for c in $COMMANDS; do [ "$c" = "$1" ] && return 0; done; return 1; }
 
 # number OPTION VALUE: refuse a VALUE that is not a positive whole number.
@@ -204,6 +206,7 @@ main() {
         threads) prepare_leg; do_threads "${OPT_SECONDS:-60}" ;;
         misuse) prepare_leg; do_misuse ;;
         sdist) do_sdist ;;
+        bench-backport) OPT_OPENSSL=system; do_openssl; do_bench_backport ;;
     esac
 }
 

@@ -259,3 +259,19 @@ else:
     echo "$1, module built against the other OpenSSL: $out (exit $rc)"
     [ "$rc" -eq 0 ] && [[ $out == ImportError:*different\ OpenSSL*$3*$4* ]]
 }
+
+# --- the benchmark -------------------------------------------------------------
+
+# do_bench_backport: bench/backport.py on the system's OpenSSL: the
+# backport on python.org 2.7.18 beside the patched build (the whole
+# series, build/system), in callgrind instructions per operation.
+do_bench_backport() {
+    need_tools valgrind
+    bp_ready python.org-system
+    do_apply system
+    do_build system
+    python3 "$TOP/bench/backport.py" --patched "$(obj_dir system)/python" \
+        --backport "$(bp_dir python.org-system)/python-installed" \
+        --certdir "$(bp_libtest)" 2>&1 | tee "$BUILD/logs/bench-backport.log"
+    return "${PIPESTATUS[0]}"
+}

@@ -102,7 +102,8 @@ def files(args):
     out = {
         "PKG-INFO": pkg_info(args.version, readme).encode(),
         "README": readme.encode(),
-        "LICENSE": read(bp, "LICENSE"),
+        "LICENSE": read(bp, "LICENSE") + b"\n" + b"=" * 72 + b"\n\n" +
+                   read(tree, "LICENSE"),
         "MADE-FROM": (args.made_from + "\n").encode(),
         "setup.py": read(bp, "setup.py.in").replace(
             b"@VERSION@", args.version.encode()),
