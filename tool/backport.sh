@@ -133,10 +133,14 @@ bp_install_python_org() {
     bp_install "python.org-$OPENSSL_LEG" pip "CPPFLAGS=$OPENSSL_CPPFLAGS" \
         "LDFLAGS=$OPENSSL_LDFLAGS"
 }
-bp_interpreter_python_org_1_1_1w() { bp_interpreter_python_org; }
-bp_interpreter_python_org_system() { bp_interpreter_python_org; }
-bp_install_python_org_1_1_1w() { bp_install_python_org; }
-bp_install_python_org_system() { bp_install_python_org; }
+# bp_on_openssl WHICH: the --openssl that a python.org interpreter is for
+bp_on_openssl() {
+    [ "${OPENSSL_FOR:-}" = "$1" ] || { OPT_OPENSSL=$1; do_openssl; }
+}
+bp_interpreter_python_org_1_1_1w() { bp_on_openssl 1.1.1; bp_interpreter_python_org; }
+bp_interpreter_python_org_system() { bp_on_openssl system; bp_interpreter_python_org; }
+bp_install_python_org_1_1_1w() { bp_on_openssl 1.1.1; bp_install_python_org; }
+bp_install_python_org_system() { bp_on_openssl system; bp_install_python_org; }
 
 bp_interpreter_pyenv() { bp_wrappers pyenv "$BACKPORT_PYENV/bin/python2.7"; }
 bp_install_pyenv() { bp_install pyenv pip; }
@@ -190,13 +194,32 @@ backport_threads() {
 
 # backport_tls_in_tls NAME: tests/test_tls_in_tls.py with NAME's
 # python-installed as the 2.7 (urllib3, requests and pip through an HTTPS
-# proxy, with and without clients/urllib3-1.26).
+# proxy, with and without clients/urllib3-1.26).  On OpenSSL 3, three of
+# them read an HTTP/1.0 body that ends without close_notify through the
+# interpreter's own SSLSocket (directly, or to the proxy), which the stock
+# 2.7.18 turns into an SSLError there (the openssl3 part fixes that, in
+# the interpreter): those are reported as skipped, with the reason.
+BP_STOCK_SSLSOCKET_FAILS="test_urllib3_direct_http10_read_in_chunks
+ test_urllib3_proxy_http10_read_in_chunks test_requests_proxy"
 backport_tls_in_tls() {
     if [ "$1" = pyenv ] && bp_no_pyenv tests; then return 0; fi
     bp_ready "$1"
+    local skip=""
+    if "$(bp_dir "$1")/python" -c 'import ssl, sys; sys.exit(ssl.OPENSSL_VERSION_INFO[0] < 3)'; then
+        skip=$BP_STOCK_SSLSOCKET_FAILS
+    fi
     env PYTHON27="$(bp_dir "$1")/python-installed" PYTHON27_LIBTEST="$(bp_libtest)" \
-        TLS_IN_TLS_DIR="$BUILD/tls-in-tls" \
-        python3 -m unittest discover -s "$TOP/tests" -p test_tls_in_tls.py -v
+        TLS_IN_TLS_DIR="$BUILD/tls-in-tls" BP_SKIP="$skip" python3 -c '
+import os, sys, unittest
+sys.path.insert(0, sys.argv[1])
+import test_tls_in_tls as t
+why = ("the stock 2.7.18 SSLSocket on OpenSSL 3 raises SSLError for an "
+       "EOF without close_notify (fixed by the openssl3 part, which needs "
+       "the interpreter patched)")
+for name in os.environ["BP_SKIP"].split():
+    setattr(t.TLSInTLSTests, name,
+            unittest.skip(why)(getattr(t.TLSInTLSTests, name)))
+unittest.main(module=t, argv=["test_tls_in_tls", "-v"])' "$TOP/tests"
 }
 
 # backport_refusals: built against another OpenSSL than the interpreter's
