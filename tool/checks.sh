@@ -71,7 +71,7 @@ backport-pyenv-$PY_VERSION-fuzz       ci   system  -      1      backport_fuzz p
 backport-pyenv-$PY_VERSION-threads    ci   system  -      1      backport_threads pyenv
 backport-pyenv-$PY_VERSION-tls-in-tls ci   system  -      tests  backport_tls_in_tls pyenv
 backport-refuses-other-openssl        ci   system  -      1      backport_refusals
-backport-bench-instructions           full system  -      1      do_bench_backport
+backport-bench-instructions           full system  -      1      backport_bench
 bisect-openssl-system-prefix-{0..O-1}-builds ci system - 1   prefix_builds {n}
 bisect-openssl-system-prefix-{O..N}   ci   system  -      1      bisect_prefix {n}
 parts-fixes+openssl3-openssl-system   ci   system  -      1      parts_pass fixes openssl3
