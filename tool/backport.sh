@@ -55,12 +55,17 @@ bp_install() {
     tar -xzf "$(sdist_path)" -C "$d/src"
     src=$d/src/backports.ssl_memorybio-$(backport_version)
     if [ "$how" = pip ]; then
-        (cd "$src" && env "$@" "$d/python" -m pip install --isolated --no-index \
-            --no-deps --no-cache-dir --disable-pip-version-check --target "$d/site" .)
+        (cd "$src" && env "$@" "$d/python" -m pip install -v --isolated --no-index \
+            --no-deps --no-cache-dir --disable-pip-version-check --target "$d/site" .) \
+            >"$d/build.log" 2>&1 || { tail -n 30 "$d/build.log"; return 1; }
     else
         (cd "$src" && env "$@" "$d/python" setup.py build --build-base "$d/src/build" \
-            install --install-lib "$d/site")
+            install --install-lib "$d/site") >"$d/build.log" 2>&1 ||
+            { tail -n 30 "$d/build.log"; return 1; }
     fi
+    grep -E '^ *[^ ]*gcc .* -c src/_ssl\.c' "$d/build.log" | head -n 1
+    # the interpreter's own warning flags (-Wall ...): no warning at all
+    ! grep -E ': warning: ' "$d/build.log"
     "$d/python" -c '
 import ssl, sys
 from backports import ssl_memorybio as m
