@@ -117,6 +117,39 @@ bp_install_debian_bullseye() {
         "LDFLAGS=$OPENSSL_LDFLAGS"
 }
 
+# Debian bullseye's python2.7-dbg (with the packages above), for the check
+# that the server side is refused there (tests/backport_debug_interpreter.py).
+bp_interpreter_debian_bullseye_dbg() {
+    local d root v=$BACKPORT_DEBIAN_VERSION p pkgs=() arch
+    d=$(bp_dir debian-bullseye-dbg); root=$d/root
+    if [ ! -f "$root/.done" ]; then
+        for p in $BACKPORT_DEBIAN_PACKAGES python2.7-dbg libpython2.7-dbg; do
+            pkgs+=("$p=$v")
+        done
+        deb_unpack "$DEBIAN_OLD" "$root" "$BUILD/logs/backport-debian-dbg.log" "${pkgs[@]}"
+        touch "$root/.done"
+    fi
+    bp_on_openssl 1.1.1
+    arch=$(gcc -print-multiarch)
+    bp_wrappers debian-bullseye-dbg "$root/usr/bin/python2.7-dbg" "PYTHONHOME=$root/usr" \
+        "LD_LIBRARY_PATH=$BUILD/openssl/$OPENSSL111_VERSION/usr/lib/$arch"
+}
+bp_install_debian_bullseye_dbg() {
+    local root; root=$(bp_dir debian-bullseye-dbg)/root
+    bp_on_openssl 1.1.1
+    bp_install debian-bullseye-dbg setup.py \
+        "CPPFLAGS=-I$root/usr/include/python2.7_d -I$root/usr/include $OPENSSL_CPPFLAGS" \
+        "LDFLAGS=$OPENSSL_LDFLAGS"
+}
+
+# backport_debug_interpreter: on bullseye's python2.7-dbg the server side is
+# refused (RuntimeError), and without that refusal the interpreter aborts.
+backport_debug_interpreter() {
+    bp_ready debian-bullseye-dbg
+    "$(bp_dir debian-bullseye-dbg)/python" "$TOP/tests/backport_debug_interpreter.py" \
+        "$(bp_libtest)"
+}
+
 # bp_interpreter_python_org [LEG]: the leg's pristine 2.7.18 (prefix 0, built
 # incrementally where the leg has another prefix), make-installed into
 # NAME/prefix; the leg stays the bisect rows'.

@@ -43,6 +43,7 @@ backport-debian-$DEBIAN_OLD-misuse    ci   1.1.1   -      1      backport_misuse
 backport-debian-$DEBIAN_OLD-fuzz      ci   1.1.1   -      1      backport_fuzz debian-$DEBIAN_OLD
 backport-debian-$DEBIAN_OLD-threads   ci   1.1.1   -      1      backport_threads debian-$DEBIAN_OLD
 backport-debian-$DEBIAN_OLD-tls-in-tls ci  1.1.1   -      tests  backport_tls_in_tls debian-$DEBIAN_OLD
+backport-debian-$DEBIAN_OLD-dbg-refuses-server-side ci 1.1.1 - 1  backport_debug_interpreter
 backport-python.org-openssl-$o-install ci  1.1.1   -      1      backport_install python.org-$o
 backport-python.org-openssl-$o-test_ssl ci 1.1.1   -      tests  backport_test_ssl python.org-$o
 backport-python.org-openssl-$o-misuse ci   1.1.1   -      1      backport_misuse python.org-$o
