@@ -70,6 +70,15 @@ bp_install() {
 import ssl, sys
 from backports import ssl_memorybio as m
 assert not m.NATIVE and not hasattr(ssl, "MemoryBIO")
+# the plain function first: an SSLObject, the ssl module left as it is
+ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+o = m.wrap_bio(ctx, m.MemoryBIO(), m.MemoryBIO(), server_hostname="localhost")
+try:
+    o.do_handshake()
+except ssl.SSLWantReadError:
+    pass
+assert type(o) is m.SSLObject and o.context is ctx
+assert not hasattr(ssl, "MemoryBIO") and not hasattr(ssl.SSLContext, "wrap_bio")
 m.install(); m.install()
 assert ssl.MemoryBIO is m.MemoryBIO and ssl.SSLContext.wrap_bio
 print("%s: Python %s, %s; backport %s" % (sys.argv[1], sys.version.split()[0],
