@@ -15,7 +15,7 @@ BUILD=${BUILD_DIR:-$TOP/build}
 PATCHES=$TOP/patches
 
 # shellcheck source=/dev/null
-for module in common apt source openssl series compile bases hardening bench clients checks; do
+for module in common apt source openssl series compile bases hardening bench clients checks sdist backport; do
     . "$TOOL/$module.sh"
 done
 
@@ -55,6 +55,10 @@ Commands:
   export       write patches/ (and the files the series adds whole) from
                build/work, byte-stably
   bench        the benchmark (bench/): patched 2.7 vs Python 3 vs pyOpenSSL
+  sdist        build/dist/backports.ssl_memorybio-VERSION.tar.gz: the backport
+               for unpatched 2.7 interpreters, made from the series (backport/)
+  bench-backport  the backport on python.org 2.7.18 beside the patched build
+               (system OpenSSL): callgrind instructions per operation
   refleak      a --with-pydebug build running 'regrtest -R 3:3 test_ssl'
   asan         an AddressSanitizer build running test_ssl
   fuzz         the SSLObject fuzzer under AddressSanitizer (--cases N)
@@ -118,7 +122,7 @@ do_clean() {
 }
 
 COMMANDS="source openssl apply build regrtest install test edit export clean bench
- refleak asan fuzz threads misuse"
+ refleak asan fuzz threads misuse sdist bench-backport"
 known_command() { local c; for c in $COMMANDS; do [ "$c" = "$1" ] && return 0; done; return 1; }
 
 # number OPTION VALUE: refuse a VALUE that is not a positive whole number.
@@ -201,6 +205,8 @@ main() {
         fuzz) prepare_leg; do_fuzz ;;
         threads) prepare_leg; do_threads "${OPT_SECONDS:-60}" ;;
         misuse) prepare_leg; do_misuse ;;
+        sdist) do_sdist ;;
+        bench-backport) OPT_OPENSSL=system; do_openssl; do_bench_backport ;;
     esac
 }
 

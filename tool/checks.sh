@@ -37,6 +37,19 @@ parts-fixes-applies                   ci   -       -      1      parts_apply fix
 parts-pep546-applies                  ci   -       -      1      parts_apply pep546
 parts-fixes+pep546-applies            ci   -       -      1      parts_apply fixes pep546
 parts-fixes+openssl3-applies          ci   -       -      1      parts_apply fixes openssl3
+backport-debian-$DEBIAN_OLD-install   ci   1.1.1   -      1      backport_install debian-$DEBIAN_OLD
+backport-debian-$DEBIAN_OLD-test_ssl  ci   1.1.1   -      tests  backport_test_ssl debian-$DEBIAN_OLD
+backport-debian-$DEBIAN_OLD-misuse    ci   1.1.1   -      1      backport_misuse debian-$DEBIAN_OLD
+backport-debian-$DEBIAN_OLD-fuzz      ci   1.1.1   -      1      backport_fuzz debian-$DEBIAN_OLD
+backport-debian-$DEBIAN_OLD-threads   ci   1.1.1   -      1      backport_threads debian-$DEBIAN_OLD
+backport-debian-$DEBIAN_OLD-tls-in-tls ci  1.1.1   -      tests  backport_tls_in_tls debian-$DEBIAN_OLD
+backport-debian-$DEBIAN_OLD-dbg-refuses-server-side ci 1.1.1 - 1  backport_debug_interpreter
+backport-python.org-openssl-$o-install ci  1.1.1   -      1      backport_install python.org-$o
+backport-python.org-openssl-$o-test_ssl ci 1.1.1   -      tests  backport_test_ssl python.org-$o
+backport-python.org-openssl-$o-misuse ci   1.1.1   -      1      backport_misuse python.org-$o
+backport-python.org-openssl-$o-fuzz   ci   1.1.1   -      1      backport_fuzz python.org-$o
+backport-python.org-openssl-$o-threads ci  1.1.1   -      1      backport_threads python.org-$o
+backport-python.org-openssl-$o-tls-in-tls full 1.1.1 -    tests  backport_tls_in_tls python.org-$o
 bisect-openssl-$o-prefix-{0..N}   ci   1.1.1   -      1      bisect_prefix {n}
 stdlib-baseline-pristine-openssl-$o ci 1.1.1   -      1      stdlib_baseline
 clients-baseline-pristine-openssl-$o ci 1.1.1  -      1      clients_baseline
@@ -51,6 +64,20 @@ client-gevent-openssl-$o          ci   1.1.1   build  1      client_compare geve
 client-trollius-openssl-$o        ci   1.1.1   build  1      client_compare trollius
 sslsocket-compat-openssl-$o       ci   1.1.1   build  1      client_compare sslsocket
 base-debian-$DEBIAN_OLD-openssl-$o ci  1.1.1   -      1      test_base_debian_bullseye
+backport-python.org-openssl-system-install ci system - 1      backport_install python.org-system
+backport-python.org-openssl-system-test_ssl ci system - tests  backport_test_ssl python.org-system
+backport-python.org-openssl-system-misuse ci system -     1      backport_misuse python.org-system
+backport-python.org-openssl-system-fuzz ci system  -      1      backport_fuzz python.org-system
+backport-python.org-openssl-system-threads ci system -    1      backport_threads python.org-system
+backport-python.org-openssl-system-tls-in-tls full system - tests backport_tls_in_tls python.org-system
+backport-pyenv-$PY_VERSION-install    ci   system  -      1      backport_install pyenv
+backport-pyenv-$PY_VERSION-test_ssl   ci   system  -      tests  backport_test_ssl pyenv
+backport-pyenv-$PY_VERSION-misuse     ci   system  -      1      backport_misuse pyenv
+backport-pyenv-$PY_VERSION-fuzz       ci   system  -      1      backport_fuzz pyenv
+backport-pyenv-$PY_VERSION-threads    ci   system  -      1      backport_threads pyenv
+backport-pyenv-$PY_VERSION-tls-in-tls ci   system  -      tests  backport_tls_in_tls pyenv
+backport-refuses-other-openssl        ci   system  -      1      backport_refusals
+backport-bench-instructions           full system  -      1      backport_bench
 bisect-openssl-system-prefix-{0..O-1}-builds ci system - 1   prefix_builds {n}
 bisect-openssl-system-prefix-{O..N}   ci   system  -      1      bisect_prefix {n}
 parts-fixes+openssl3-openssl-system   ci   system  -      1      parts_pass fixes openssl3

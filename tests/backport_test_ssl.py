@@ -1,0 +1,96 @@
+"""The series' SSLObject and MemoryBIO tests, from its Lib/test/test_ssl.py,
+on an unpatched 2.7 with backports.ssl_memorybio installed (Python 2).
+
+    python2.7 backport_test_ssl.py LIBTEST
+
+LIBTEST is the Lib/test folder of pristine 2.7.18 plus the series (its
+test_ssl.py and certificates); it is imported as the package 'test' (not
+all interpreters have theirs: Debian's is in libpython2.7-testsuite), and
+the rest of the series' Lib stays off the path.  install() runs first; then every test of
+a class named for MemoryBIO or SSLObject, and every other test whose code
+uses wrap_bio, MemoryBIO or SSLObject, runs verbosely; those that test the
+patched interpreter itself (NEEDS_PATCHED) are reported as skipped, with
+the reason.  Exit status 0 when none failed.
+"""
+import atexit
+import inspect
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+# test id (Class.method) -> why it needs the patched interpreter
+NEEDS_PATCHED = {
+    "MemoryBIOTests.test_constructor":
+        "checks that ssl.MemoryBIO is _ssl.MemoryBIO, the stock C module's",
+    "SSLObjectPairTests.test_hostname_checked_in_python_without_openssl_support":
+        "patches ssl._checks_hostname_first, a private name of the patched "
+        "ssl.py",
+    "SSLObjectTests.test_context_setter":
+        "checks _sslobj.context, which here is the backport's own context "
+        "over ctx2's SSL_CTX (sslobj.context is ctx2, as it checks first)",
+    "SSLObjectTests.test_owner":
+        "ends with the owner of an SSLSocket's _sslobj, the patched _ssl's",
+    "SSLObjectTests.test_wrap_bio_arguments":
+        "ends with SSLSocket's _sslobj.server_hostname, the patched _ssl's",
+    "SSLObjectPairTests.test_sni_callback_without_owner":
+        "calls the patched _SSLContext._wrap_bio() without an owner",
+    "SSLObjectPairTests.test_refused_sni_leaves_no_error":
+        "the stock SSLSocket leaves OpenSSL's error queued for the thread "
+        "when it refuses a server name (the series fixes SSLSocket)",
+    "SSLObjectTests.test_sslobject_class":
+        "sets SSLContext.sslobject_class on the class, then per instance: "
+        "the stock SSLContext has __slots__ and no __dict__ for the latter",
+}
+WORDS = ("wrap_bio", "MemoryBIO", "SSLObject", "sslobject")
+
+
+def selected(cls, name):
+    if "MemoryBIO" in cls.__name__ or "SSLObject" in cls.__name__:
+        return True
+    try:
+        source = inspect.getsource(getattr(cls, name))
+    except (IOError, TypeError):
+        return False
+    return any(w in source for w in WORDS)
+
+
+def skipped(reason):
+    def test(self):
+        raise unittest.SkipTest("needs a patched interpreter: " + reason)
+    return test
+
+
+def main():
+    libtest = os.path.abspath(sys.argv[1])
+    from backports import ssl_memorybio
+    import ssl
+    assert not ssl_memorybio.NATIVE, "a patched interpreter: nothing to test"
+    ssl_memorybio.install()
+    top = tempfile.mkdtemp(prefix="backport-test-")
+    atexit.register(shutil.rmtree, top)
+    os.symlink(libtest, os.path.join(top, "test"))
+    sys.path.insert(0, top)
+    from test import test_ssl
+    print("ssl: %s; %s; test_ssl from %s"
+          % (ssl.OPENSSL_VERSION, sys.version.split()[0], test_ssl.__file__))
+    loader = unittest.TestLoader()
+    suite = unittest.TestSuite()
+    for name in sorted(dir(test_ssl)):
+        cls = getattr(test_ssl, name)
+        if not (isinstance(cls, type) and issubclass(cls, unittest.TestCase)):
+            continue
+        for test in loader.getTestCaseNames(cls):
+            if not selected(cls, test):
+                continue
+            tid = "%s.%s" % (cls.__name__, test)
+            if tid in NEEDS_PATCHED:
+                setattr(cls, test, skipped(NEEDS_PATCHED[tid]))
+            suite.addTest(cls(test))
+    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
+    sys.exit(0 if result.wasSuccessful() else 1)
+
+
+if __name__ == "__main__":
+    main()

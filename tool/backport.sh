@@ -1,0 +1,354 @@
+# backport.sh: backports.ssl_memorybio (backport/, the tarball of
+# tool/sdist.sh) on unpatched 2.7 interpreters that people run, each in
+# $BUILD/backport/NAME with the backport installed into NAME/site:
+#
+#   debian-bullseye      Debian bullseye's python2.7 (its .debs unpacked, not
+#                        installed, run with PYTHONHOME) on its OpenSSL 1.1.1w
+#   python.org-1.1.1w    pristine 2.7.18 (prefix 0 of the series) built on
+#   python.org-system    OpenSSL 1.1.1w / the system's 3.0, make-installed
+#                        out of the leg into NAME/prefix
+#   pyenv                pyenv's 2.7.18, where the machine has one (skipped
+#                        otherwise); never written to
+#
+# NAME/python runs the interpreter with the backport on its path;
+# NAME/python-installed also calls install() at start (a sitecustomize),
+# for the scripts of tests/ that use the ssl module as patched.
+
+BACKPORT_DEBIAN_VERSION=2.7.18-8+deb11u1
+BACKPORT_DEBIAN_PACKAGES="python2.7-minimal libpython2.7-minimal libpython2.7-stdlib
+ libpython2.7 python2.7-dev libpython2.7-dev"
+BACKPORT_PYENV=${PYENV_ROOT:-$HOME/.pyenv}/versions/$PY_VERSION
+
+bp_dir() { printf '%s\n' "$BUILD/backport/$1"; }
+
+# The series' tree (pristine + patches/series) that tool/sdist.sh makes the
+# tarball from: its Lib/test has the series' test_ssl and certificates.
+bp_libtest() { printf '%s\n' "$BUILD/backport/series/Lib/test"; }
+
+# bp_wrappers NAME REAL [VAR=VALUE...]: NAME/python and NAME/python-installed.
+bp_wrappers() {
+    local name=$1 real=$2 d w extra; shift 2
+    d=$(bp_dir "$name")
+    mkdir -p "$d/startup"
+    printf '%s\n' "# install() at start: tool/backport.sh's python-installed" \
+        "from backports import ssl_memorybio" "ssl_memorybio.install()" \
+        >"$d/startup/sitecustomize.py"
+    for w in python python-installed; do
+        extra=""; [ "$w" = python ] || extra=":$d/startup"
+        { printf '#!/bin/sh\n# %s with backports.ssl_memorybio (tool/backport.sh)\n' "$name"
+          printf "PYTHONPATH=\${BACKPORT_SITE:-'%s'}'%s'\${PYTHONPATH:+:\$PYTHONPATH}\nexport PYTHONPATH\n" "$d/site" "$extra"
+          printf 'exec env'; printf " '%s'" "$@" "$real"; printf ' "$@"\n'
+        } >"$d/$w"
+        chmod +x "$d/$w"
+    done
+}
+
+# bp_install NAME HOW [VAR=VALUE...]: the tarball built and installed into
+# NAME/site with NAME/python, by pip (HOW=pip: the README's way) or by
+# setup.py (HOW=setup.py, where the interpreter has no pip), with VAR=VALUE
+# (CPPFLAGS, LDFLAGS) for the build; then it must import, and install().
+bp_install() {
+    local name=$1 how=$2 d src; shift 2
+    d=$(bp_dir "$name")
+    do_sdist
+    rm -rf "$d/site" "$d/src"; mkdir -p "$d/site" "$d/src"
+    tar -xzf "$(sdist_path)" -C "$d/src"
+    src=$d/src/backports.ssl_memorybio-$(backport_version)
+    if [ "$how" = pip ]; then
+        (cd "$src" && env "$@" "$d/python" -m pip install -v --isolated --no-index \
+            --no-deps --no-cache-dir --disable-pip-version-check --target "$d/site" .) \
+            >"$d/build.log" 2>&1 || { tail -n 30 "$d/build.log"; return 1; }
+    else
+        (cd "$src" && env "$@" "$d/python" setup.py build --build-base "$d/src/build" \
+            install --install-lib "$d/site") >"$d/build.log" 2>&1 ||
+            { tail -n 30 "$d/build.log"; return 1; }
+    fi
+    grep -E '^ *[^ ]*gcc .* -c src/_ssl\.c' "$d/build.log" | head -n 1
+    # the interpreter's own warning flags (-Wall ...): no warning at all
+    ! grep -E ': warning: ' "$d/build.log"
+    "$d/python" -c '
+import ssl, sys
+from backports import ssl_memorybio as m
+assert not m.NATIVE and not hasattr(ssl, "MemoryBIO")
+# the plain function first: an SSLObject, the ssl module left as it is
+ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+o = m.wrap_bio(ctx, m.MemoryBIO(), m.MemoryBIO(), server_hostname="localhost")
+try:
+    o.do_handshake()
+except ssl.SSLWantReadError:
+    pass
+assert type(o) is m.SSLObject and o.context is ctx
+assert not hasattr(ssl, "MemoryBIO") and not hasattr(ssl.SSLContext, "wrap_bio")
+m.install(); m.install()
+assert ssl.MemoryBIO is m.MemoryBIO and ssl.SSLContext.wrap_bio
+print("%s: Python %s, %s; backport %s" % (sys.argv[1], sys.version.split()[0],
+      ssl.OPENSSL_VERSION, m.__file__))' "$name"
+    ldd "$d"/site/backports/ssl_memorybio/_ssl_memorybio*.so | grep -E 'lib(ssl|crypto)'
+    date +%s >"$d/installed"
+}
+
+# bp_ready NAME: NAME's interpreter set up (once) and the current tarball
+# installed with it (again whenever the tarball changed).
+bp_ready() {
+    local d; d=$(bp_dir "$1")
+    do_sdist >/dev/null
+    [ -x "$d/python" ] || "bp_interpreter_${1//[.-]/_}"
+    if [ ! -f "$d/installed" ] || [ "$d/installed" -ot "$(sdist_path)" ]; then
+        "bp_install_${1//[.-]/_}"
+    fi
+}
+
+# --- the interpreters ------------------------------------------------------------
+
+bp_interpreter_debian_bullseye() {
+    local d root v=$BACKPORT_DEBIAN_VERSION p pkgs=() arch
+    d=$(bp_dir debian-bullseye); root=$d/root
+    # its distutils compiles with the triplet-named gcc (Debian's gcc has it)
+    command -v "$(gcc -print-multiarch)-gcc" >/dev/null ||
+        die "no $(gcc -print-multiarch)-gcc, which Debian's python2.7 builds extensions with (apt-get install gcc)"
+    if [ ! -f "$root/.done" ]; then
+        for p in $BACKPORT_DEBIAN_PACKAGES; do pkgs+=("$p=$v"); done
+        deb_unpack "$DEBIAN_OLD" "$root" "$BUILD/logs/backport-debian.log" "${pkgs[@]}"
+        touch "$root/.done"
+    fi
+    [ "${OPENSSL_LEG:-}" = "$OPENSSL111_VERSION" ] || { OPT_OPENSSL=1.1.1; do_openssl; }
+    arch=$(gcc -print-multiarch)
+    bp_wrappers debian-bullseye "$root/usr/bin/python2.7" "PYTHONHOME=$root/usr" \
+        "LD_LIBRARY_PATH=$BUILD/openssl/$OPENSSL111_VERSION/usr/lib/$arch"
+}
+bp_install_debian_bullseye() {
+    local root; root=$(bp_dir debian-bullseye)/root
+    [ "${OPENSSL_LEG:-}" = "$OPENSSL111_VERSION" ] || { OPT_OPENSSL=1.1.1; do_openssl; }
+    # Its distutils names /usr/include/python2.7 (python2.7-dev) whatever
+    # PYTHONHOME says; its pyconfig.h includes <ARCH/python2.7/pyconfig.h>
+    bp_install debian-bullseye setup.py \
+        "CPPFLAGS=-I$root/usr/include/python2.7 -I$root/usr/include $OPENSSL_CPPFLAGS" \
+        "LDFLAGS=$OPENSSL_LDFLAGS"
+}
+
+# Debian bullseye's python2.7-dbg (with the packages above), for the check
+# that the server side is refused there (tests/backport_debug_interpreter.py).
+bp_interpreter_debian_bullseye_dbg() {
+    local d root v=$BACKPORT_DEBIAN_VERSION p pkgs=() arch
+    d=$(bp_dir debian-bullseye-dbg); root=$d/root
+    if [ ! -f "$root/.done" ]; then
+        for p in $BACKPORT_DEBIAN_PACKAGES python2.7-dbg libpython2.7-dbg; do
+            pkgs+=("$p=$v")
+        done
+        deb_unpack "$DEBIAN_OLD" "$root" "$BUILD/logs/backport-debian-dbg.log" "${pkgs[@]}"
+        touch "$root/.done"
+    fi
+    bp_on_openssl 1.1.1
+    arch=$(gcc -print-multiarch)
+    bp_wrappers debian-bullseye-dbg "$root/usr/bin/python2.7-dbg" "PYTHONHOME=$root/usr" \
+        "LD_LIBRARY_PATH=$BUILD/openssl/$OPENSSL111_VERSION/usr/lib/$arch"
+}
+bp_install_debian_bullseye_dbg() {
+    local root; root=$(bp_dir debian-bullseye-dbg)/root
+    bp_on_openssl 1.1.1
+    bp_install debian-bullseye-dbg setup.py \
+        "CPPFLAGS=-I$root/usr/include/python2.7_d -I$root/usr/include $OPENSSL_CPPFLAGS" \
+        "LDFLAGS=$OPENSSL_LDFLAGS"
+}
+
+# backport_debug_interpreter: on bullseye's python2.7-dbg the server side is
+# refused (RuntimeError), and without that refusal the interpreter aborts.
+backport_debug_interpreter() {
+    bp_ready debian-bullseye-dbg
+    "$(bp_dir debian-bullseye-dbg)/python" "$TOP/tests/backport_debug_interpreter.py" \
+        "$(bp_libtest)"
+}
+
+# bp_interpreter_python_org [LEG]: the leg's pristine 2.7.18 (prefix 0, built
+# incrementally where the leg has another prefix), make-installed into
+# NAME/prefix; the leg stays the bisect rows'.
+bp_interpreter_python_org() {
+    local name=python.org-$OPENSSL_LEG leg=${1:-$OPENSSL_LEG} d
+    d=$(bp_dir "$name")
+    do_apply "$leg" 0
+    do_build "$leg"
+    # (pristine 2.7.18 builds no _hashlib here: the series' openssl3 part
+    # fixes that; the backport needs only _ssl)
+    rm -rf "$d/prefix"
+    run "$BUILD/logs/backport-$name-install.log" make -C "$(obj_dir "$leg")" \
+        install prefix="$d/prefix" exec_prefix="$d/prefix"
+    # pip from ensurepip's own wheels (no network), for the README's command
+    run "$BUILD/logs/backport-$name-ensurepip.log" "$d/prefix/bin/python2.7" -m ensurepip
+    bp_wrappers "$name" "$d/prefix/bin/python2.7"
+}
+bp_install_python_org() {
+    bp_install "python.org-$OPENSSL_LEG" pip "CPPFLAGS=$OPENSSL_CPPFLAGS" \
+        "LDFLAGS=$OPENSSL_LDFLAGS"
+}
+# bp_on_openssl WHICH: the --openssl that a python.org interpreter is for
+bp_on_openssl() {
+    [ "${OPENSSL_FOR:-}" = "$1" ] || { OPT_OPENSSL=$1; do_openssl; }
+}
+bp_interpreter_python_org_1_1_1w() { bp_on_openssl 1.1.1; bp_interpreter_python_org; }
+bp_interpreter_python_org_system() { bp_on_openssl system; bp_interpreter_python_org; }
+bp_install_python_org_1_1_1w() { bp_on_openssl 1.1.1; bp_install_python_org; }
+bp_install_python_org_system() { bp_on_openssl system; bp_install_python_org; }
+
+bp_interpreter_pyenv() { bp_wrappers pyenv "$BACKPORT_PYENV/bin/python2.7"; }
+bp_install_pyenv() { bp_install pyenv pip; }
+
+# bp_skip_pyenv [tests]: exit 77 (or a skipped unittest, for a row that
+# counts tests) where the machine has no pyenv 2.7.18.
+bp_no_pyenv() {
+    [ ! -x "$BACKPORT_PYENV/bin/python2.7" ] || return 1
+    local why="skipped: no pyenv $PY_VERSION at $BACKPORT_PYENV"
+    if [ "${1:-}" = tests ]; then
+        printf 'test_pyenv (backport) ... skipped %s\n\nRan 1 test in 0.0s\n\nOK (skipped=1)\n' "'$why'"
+        return 0
+    fi
+    echo "$why"
+    exit 77
+}
+
+# --- the rows --------------------------------------------------------------------
+
+# backport_install NAME: NAME's interpreter set up afresh (python.org's:
+# built and installed), and the tarball builds and installs with it.
+backport_install() {
+    [ "$1" != pyenv ] || ! bp_no_pyenv || return 0
+    rm -f "$(bp_dir "$1")/installed" "$(bp_dir "$1")/python"
+    bp_ready "$1"
+}
+
+# backport_test_ssl NAME: the series' SSLObject and MemoryBIO tests
+# (tests/backport_test_ssl.py), verbose.
+backport_test_ssl() {
+    if [ "$1" = pyenv ] && bp_no_pyenv tests; then return 0; fi
+    bp_ready "$1"
+    "$(bp_dir "$1")/python" "$TOP/tests/backport_test_ssl.py" "$(bp_libtest)"
+}
+
+# backport_script NAME SCRIPT ARGS...: a hardening script of tests/ (the
+# same entry points as tool/hardening.sh's) with install() done first.
+backport_script() {
+    local name=$1 script=$2; shift 2
+    [ "$name" != pyenv ] || ! bp_no_pyenv || return 0
+    bp_ready "$name"
+    "$(bp_dir "$name")/python-installed" "$TOP/tests/$script" --certdir "$(bp_libtest)" "$@"
+}
+backport_misuse() { backport_script "$1" misuse_sslobject.py; }
+backport_fuzz() {
+    backport_script "$1" fuzz_sslobject.py --cases "${OPT_CASES:-5000}" --seed 546
+}
+backport_threads() {
+    backport_script "$1" threads_sslobject.py --seconds "$([ "$OPT_FULL" = 1 ] && echo 60 || echo 5)"
+}
+
+# backport_tls_in_tls NAME: tests/test_tls_in_tls.py with NAME's
+# python-installed as the 2.7 (urllib3, requests and pip through an HTTPS
+# proxy, with and without clients/urllib3-1.26).  On OpenSSL 3, three of
+# them read an HTTP/1.0 body that ends without close_notify through the
+# interpreter's own SSLSocket (directly, or to the proxy), which the stock
+# 2.7.18 turns into an SSLError there (the openssl3 part fixes that, in
+# the interpreter): those are reported as skipped, with the reason.
+BP_STOCK_SSLSOCKET_FAILS="test_urllib3_direct_http10_read_in_chunks
+ test_urllib3_proxy_http10_read_in_chunks test_requests_proxy"
+backport_tls_in_tls() {
+    if [ "$1" = pyenv ] && bp_no_pyenv tests; then return 0; fi
+    bp_ready "$1"
+    local skip=""
+    if "$(bp_dir "$1")/python" -c 'import ssl, sys; sys.exit(ssl.OPENSSL_VERSION_INFO[0] < 3)'; then
+        skip=$BP_STOCK_SSLSOCKET_FAILS
+    fi
+    env PYTHON27="$(bp_dir "$1")/python-installed" PYTHON27_LIBTEST="$(bp_libtest)" \
+        TLS_IN_TLS_DIR="$BUILD/tls-in-tls" BP_SKIP="$skip" python3 -c '
+import os, sys, unittest
+sys.path.insert(0, sys.argv[1])
+import test_tls_in_tls as t
+why = ("the stock 2.7.18 SSLSocket on OpenSSL 3 raises SSLError for an "
+       "EOF without close_notify (fixed by the openssl3 part, which needs "
+       "the interpreter patched)")
+for name in os.environ["BP_SKIP"].split():
+    setattr(t.TLSInTLSTests, name,
+            unittest.skip(why)(getattr(t.TLSInTLSTests, name)))
+unittest.main(module=t, argv=["test_tls_in_tls", "-v"])' "$TOP/tests"
+}
+
+# backport_refusals: built against another OpenSSL than the interpreter's
+# _ssl loads, the module refuses to import (ImportError naming both
+# libraries), in both directions; and an interpreter older than the
+# minimum is refused (check_interpreter, with the versions it is given).
+backport_refusals() {
+    local d=$BUILD/backport/refusals out src arch
+    bp_ready debian-bullseye
+    arch=$(gcc -print-multiarch)
+    rm -rf "$d"; mkdir -p "$d"
+    tar -xzf "$(sdist_path)" -C "$d"
+    src=$d/backports.ssl_memorybio-$(backport_version)
+    # the system's OpenSSL 3 headers and libssl.so.3, into bullseye's 2.7
+    # whose _ssl loads 1.1.1w
+    (cd "$src" && env CPPFLAGS="-I$(bp_dir debian-bullseye)/root/usr/include/python2.7 -I$(bp_dir debian-bullseye)/root/usr/include" \
+        "$(bp_dir debian-bullseye)/python" setup.py build --build-base "$d/b3" \
+        install --install-lib "$d/site3") >"$d/build3.log" 2>&1 ||
+        { tail "$d/build3.log"; return 1; }
+    bp_refused debian-bullseye "$d/site3" 'libssl.so.1.1' 'libssl.so.3'
+    # and 1.1.1w into an interpreter on the system's 3.0 (pyenv's, or
+    # python.org's)
+    local other=pyenv
+    [ -x "$BACKPORT_PYENV/bin/python2.7" ] || other=python.org-system
+    [ "$other" = pyenv ] || { OPT_OPENSSL=system; do_openssl; }
+    bp_ready "$other"
+    OPT_OPENSSL=1.1.1; do_openssl
+    (cd "$src" && env "CPPFLAGS=$OPENSSL_CPPFLAGS" "LDFLAGS=$OPENSSL_LDFLAGS" \
+        "$(bp_dir "$other")/python" setup.py build --build-base "$d/b1" \
+        install --install-lib "$d/site1") >"$d/build1.log" 2>&1 ||
+        { tail "$d/build1.log"; return 1; }
+    bp_refused "$other" "$d/site1" 'libssl.so.3' 'libssl.so.1.1'
+    # the minimum interpreter, per OpenSSL
+    "$(bp_dir debian-bullseye)/python" -c '
+from backports.ssl_memorybio import check_interpreter as c
+def refused(*a):
+    try:
+        c(*a)
+    except ImportError as e:
+        print("refused %s: %s" % (a, e)); return True
+    return False
+assert refused((2, 7, 8), 0x1000214f) and not c((2, 7, 9), 0x1000214f)
+assert refused((2, 7, 12), 0x1010007f) and not c((2, 7, 13), 0x1010007f)
+assert refused((2, 7, 15), 0x1010117f) and not c((2, 7, 16), 0x1010117f)
+assert refused((3, 6, 0), 0x1010117f)
+print("minimum: 2.7.9; 2.7.13 with OpenSSL 1.1.0; 2.7.16 with 1.1.1")'
+}
+
+# bp_refused NAME SITE THEIRS OURS: importing the module from SITE with
+# NAME's interpreter raises ImportError naming both libraries; no crash.
+bp_refused() {
+    local out rc=0
+    out=$(env BACKPORT_SITE="$2" "$(bp_dir "$1")/python" -c '
+try:
+    from backports import ssl_memorybio
+except ImportError as e:
+    print("ImportError: %s" % e)
+else:
+    print("imported")' 2>&1) || rc=$?
+    echo "$1, module built against the other OpenSSL: $out (exit $rc)"
+    [ "$rc" -eq 0 ] && [[ $out == ImportError:*different\ OpenSSL*$3*$4* ]]
+}
+
+# --- the benchmark -------------------------------------------------------------
+
+# do_bench_backport: bench/backport.py on the system's OpenSSL: the
+# backport on python.org 2.7.18 beside the patched build (the whole
+# series, build/system), in callgrind instructions per operation.
+do_bench_backport() {
+    need_tools valgrind
+    bp_ready python.org-system
+    do_apply system
+    do_build system
+    python3 "$TOP/bench/backport.py" --patched "$(obj_dir system)/python" \
+        --backport "$(bp_dir python.org-system)/python-installed" \
+        --certdir "$(bp_libtest)" 2>&1 | tee "$BUILD/logs/bench-backport.log"
+    return "${PIPESTATUS[0]}"
+}
+
+# The --full row: skipped (77) where valgrind is missing.
+backport_bench() {
+    command -v valgrind >/dev/null ||
+        { echo "skipped: valgrind is not installed (apt-get install valgrind)"; return 77; }
+    do_bench_backport
+}
