@@ -15,7 +15,7 @@ BUILD=${BUILD_DIR:-$TOP/build}
 PATCHES=$TOP/patches
 
 # shellcheck source=/dev/null
-for module in common apt source openssl series compile bases hardening bench checks; do
+for module in common apt source openssl series compile bases dist release hardening bench checks; do
     . "$TOOL/$module.sh"
 done
 
@@ -61,6 +61,10 @@ Commands:
   threads      8 threads driving SSLObject pairs on one SSLContext beside a
                CPU-bound thread (--seconds N, default 60)
   misuse       every misuse of SSLObject/MemoryBIO raises a clear exception
+  release      build/release/NAME-VERSION.tar.xz (VERSION, CHANGES) and
+               SHA256SUMS: the series, README, LICENSE, CHANGES, drop-ins;
+               byte-reproducible
+  dist         rewrite the drop-ins' patch lists (dist/) from patches/series
   clean        remove the build folder
 
 Options:
@@ -73,7 +77,9 @@ Options:
   --prefix DIR      where 'install' puts the interpreter (default: a folder
                     inside the build folder; never the system unless you say so)
   --base DIR        a distribution's own patch stack for 2.7.18 (DIR/series and
-                    the patches it names, e.g. a debian/patches folder), applied
+                    the patches it names, e.g. a debian/patches folder; one
+                    with only series.in, as Debian bullseye's, is run through
+                    cpp as its debian/rules does), applied
                     first as quilt would; then each part of patches/series that
                     applies on it at fuzz 0 (the others are named and left out),
                     build, test_ssl.  configure is regenerated with a private
@@ -118,7 +124,7 @@ do_clean() {
 }
 
 COMMANDS="source openssl apply build regrtest install test edit export clean bench
- refleak asan fuzz threads misuse"
+ refleak asan fuzz threads misuse release dist"
 known_command() { local c; for c in $COMMANDS; do [ "$c" = "$1" ] && return 0; done; return 1; }
 
 # number OPTION VALUE: refuse a VALUE that is not a positive whole number.
@@ -162,7 +168,8 @@ main() {
     source_option
     if [ -n "$OPT_BASE" ]; then
         [ -z "$cmd" ] || die "--base goes with the main job (no command)"
-        [ -f "$OPT_BASE/series" ] || die "--base $OPT_BASE: no series file there"
+        [ -f "$OPT_BASE/series" ] || [ -f "$OPT_BASE/series.in" ] ||
+            die "--base $OPT_BASE: no series (quilt's) nor series.in (Debian's, for cpp) there; give the debian/patches folder"
         OPT_BASE=$(cd "$OPT_BASE" && pwd)
     fi
     need_tools gcc make git patch python3 tar sha256sum
@@ -201,6 +208,8 @@ main() {
         fuzz) prepare_leg; do_fuzz ;;
         threads) prepare_leg; do_threads "${OPT_SECONDS:-60}" ;;
         misuse) prepare_leg; do_misuse ;;
+        release) do_release ;;
+        dist) do_dist ;;
     esac
 }
 

@@ -30,6 +30,9 @@ hygiene-subjects-and-bodies           ci   -       -      1      hygiene_subject
 hygiene-patch-gitam-pyenv-agree       ci   -       -      1      hygiene_apply_methods
 hygiene-added-files-match-series      ci   -       -      1      hygiene_added_files
 hygiene-export-is-byte-stable         ci   -       -      1      hygiene_export_is_stable
+hygiene-dropins-match-series          ci   -       -      1      hygiene_dropins_match_series
+release-reproducible-and-verified     ci   -       -      1      test_release
+dist-yocto-target-applies             ci   -       -      1      test_dist_yocto_target_applies
 tool-tests                            ci   -       -      tests  unittests test_build_sh.py
 tool-units                            ci   -       -      tests  unittests test_tool.py
 tool-stdlib-compare                   ci   -       -      tests  unittests test_stdlib_compare.py
@@ -45,11 +48,16 @@ parts-fixes+pep546-openssl-$o     ci   1.1.1   -      1      parts_pass fixes pe
 modules-openssl-$o                ci   1.1.1   build  1      check_modules
 no-new-warnings-openssl-$o        ci   1.1.1   build  1      no_new_warnings
 stdlib-openssl-$o-no-new-failures ci   1.1.1   build  1      stdlib_no_new_failures
-base-debian-$DEBIAN_OLD-openssl-$o ci  1.1.1   -      1      test_base_debian_bullseye
+dist-debian-$DEBIAN_OLD-openssl-$o ci  1.1.1   -      1      test_dist_debian_bullseye
 bisect-openssl-system-prefix-{0..O-1}-builds ci system - 1   prefix_builds {n}
 bisect-openssl-system-prefix-{O..N}   ci   system  -      1      bisect_prefix {n}
 parts-fixes+openssl3-openssl-system   ci   system  -      1      parts_pass fixes openssl3
-base-debian-2.7.18-13-openssl-system  ci   system  -      1      test_base_shared debian-2.7.18-13 fixes pep546
+dist-debian-2.7.18-13-openssl-system  ci   system  -      1      test_dist_debian_13
+dist-debian-2.7.18-13-hashlib-openssl-system ci system - 1   test_dist_debian_13_hashlib
+dist-fedora-2.7.18-43-openssl-system  ci   system  -      1      test_dist_fedora
+dist-yocto-native-openssl-system      ci   system  -      1      test_dist_yocto_native
+dist-pyenv-patch-openssl-system       ci   -       -      1      test_dist_pyenv_patch
+dist-pyenv-definition-openssl-system  full -       -      1      test_dist_pyenv_definition
 modules-openssl-system                ci   system  build  1      check_modules
 no-new-warnings-openssl-system        ci   system  build  1      no_new_warnings
 stdlib-openssl-system-no-new-failures ci   system  build  1      stdlib_no_new_failures
