@@ -24,6 +24,13 @@ shared_base() {
     printf '%s\n' "$(cd "$d" && pwd)"
 }
 
+# need_header H PACKAGE: refuse, naming PACKAGE, where the C header H is
+# missing (asked of the compiler, so multiarch folders count).
+need_header() {
+    echo "#include <$1>" | gcc -E -x c - >/dev/null 2>&1 ||
+        die "$1 is needed (apt-get install $2)"
+}
+
 # dropin_list FILE: the patches a drop-in file applies, in order.
 dropin_list() { python3 "$TOOL/dropins.py" list "$1"; }
 
@@ -166,8 +173,11 @@ fedora_apply() {
 test_dist_fedora() {
     local base leg=base-fedora-2.7.18-43 obj p
     base=$(shared_base fedora-2.7.18-43)
+    # What the spec's BuildRequires bring, in Debian's packages.
     command -v dtrace >/dev/null ||
         die "dtrace is needed by Fedora's 00055 (apt-get install systemtap-sdt-dev)"
+    need_header gdbm.h libgdbm-dev; need_header db.h libdb-dev
+    [ "$(gcc -print-file-name=libnsl.so)" != libnsl.so ] || die "libnsl is needed (apt-get install libnsl-dev)"
     fedora_apply "$base/patches" "$DIST/fedora/python2.7-pep546.spec.inc"
     for p in $(python3 "$TOOL/dropins.py" hashlib); do
         if patch -d "$BUILD/stage" -p1 --dry-run --batch --fuzz=0 <"$PATCHES/$p" >/dev/null 2>&1; then
