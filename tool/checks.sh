@@ -36,6 +36,7 @@ dist-yocto-target-applies             ci   -       -      1      test_dist_yocto
 tool-tests                            ci   -       -      tests  unittests test_build_sh.py
 tool-units                            ci   -       -      tests  unittests test_tool.py
 tool-stdlib-compare                   ci   -       -      tests  unittests test_stdlib_compare.py
+tool-dropins                          ci   -       -      tests  unittests test_dropins.py
 parts-fixes-applies                   ci   -       -      1      parts_apply fixes
 parts-pep546-applies                  ci   -       -      1      parts_apply pep546
 parts-fixes+pep546-applies            ci   -       -      1      parts_apply fixes pep546
