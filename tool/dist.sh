@@ -93,7 +93,7 @@ debian_dropin_leg() {
     local leg=$1 stack=$2 suite=$3 how=$4 d=$BUILD/dist-debian ours=() f p; shift 4
     rm -rf "$d"; mkdir -p "$d/debian"
     cp -a "$stack" "$d/debian/patches"
-    [ "$how" = cpp ] && rm -f "$d/debian/patches/series"
+    if [ "$how" = cpp ]; then rm -f "$d/debian/patches/series"; fi
     for f in "$@"; do
         sh "$DIST/debian/add-patches.sh" "$f" "$PATCHES" "$d/debian"
         for p in $(dropin_list "$f"); do ours+=("$p"); done
