@@ -301,14 +301,18 @@ pyenv_check() {
 }
 
 # python_build DEFINITION PREFIX [PATCHFILE]: python-build from the cached
-# tarball (PYTHON_BUILD_CACHE_PATH; .tgz, as build/cache holds it), into
+# tarball (PYTHON_BUILD_CACHE_PATH; the .tgz, not the .tar.xz), into
 # PREFIX, with PATCHFILE on stdin for --patch.
 python_build() {
     local pb def=$1 prefix=$2 input=${3:-/dev/null} extra=()
     pb=$(pyenv_build_cmd)
     [ "$#" -lt 3 ] || extra=(--patch)
     rm -rf "$prefix"
-    env PYTHON_BUILD_CACHE_PATH="$BUILD/cache" _PYTHON_BUILD_FORCE_SKIP_XZ=1 \
+    # python-build looks for the tarball as PACKAGE.tar.gz in its cache
+    # (and checks its SHA-256), so it never downloads it.
+    mkdir -p "$BUILD/pyenv/cache"
+    ln -sf "$BUILD/cache/Python-$PY_VERSION.tgz" "$BUILD/pyenv/cache/Python-$PY_VERSION.tar.gz"
+    env PYTHON_BUILD_CACHE_PATH="$BUILD/pyenv/cache" _PYTHON_BUILD_FORCE_SKIP_XZ=1 \
         TMPDIR="$BUILD/tmp" MAKE_OPTS="-j$JOBS" \
         "$pb" "${extra[@]}" "$def" "$prefix" <"$input" >"$BUILD/logs/dist-pyenv-build.log" 2>&1 ||
         { tail -n 20 "$BUILD/logs/dist-pyenv-build.log"
