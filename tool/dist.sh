@@ -329,6 +329,9 @@ test_dist_pyenv_patch() {
     mkdir -p "$BUILD/tmp" "$BUILD/pyenv"
     { cat "$own"/*.patch; for p in $(series); do cat "$PATCHES/$p"; done; } >"$BUILD/pyenv/patches.in"
     python_build 2.7.18 "$prefix" "$BUILD/pyenv/patches.in"
+    # python-build's patch -p1 takes fuzz silently: say if it needed any.
+    ! grep -E 'with fuzz|FAILED' "$BUILD/logs/dist-pyenv-build.log" ||
+        die "a patch needed fuzz or failed in python-build; see $BUILD/logs/dist-pyenv-build.log"
     pyenv_check "$prefix"
 }
 
