@@ -55,7 +55,7 @@ bisect-openssl-system-prefix-{O..N}   ci   system  -      1      bisect_prefix {
 parts-fixes+openssl3-openssl-system   ci   system  -      1      parts_pass fixes openssl3
 dist-debian-2.7.18-13-openssl-system  ci   system  -      1      test_dist_debian_13
 dist-debian-2.7.18-13-hashlib-openssl-system ci system - 1   test_dist_debian_13_hashlib
-dist-fedora-2.7.18-43-openssl-system  ci   system  -      1      test_dist_fedora
+dist-fedora-2.7.18-43-openssl-system  full system  -      1      test_dist_fedora
 dist-yocto-native-openssl-system      ci   system  -      1      test_dist_yocto_native
 dist-pyenv-patch-openssl-system       ci   -       -      1      test_dist_pyenv_patch
 dist-pyenv-definition-openssl-system  full -       -      1      test_dist_pyenv_definition
