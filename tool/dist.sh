@@ -274,6 +274,12 @@ test_dist_yocto_native() {
     do_build "$leg"
     check_modules "$leg"
     "$(obj_dir "$leg")/python" -E -c 'import ssl; ssl.MemoryBIO; ssl.SSLObject'
+    # Yocto's add-md5module-support.patch builds _md5 in; with our _hashlib
+    # patch, hashlib still takes MD5 from OpenSSL, the builtin as fallback.
+    "$(obj_dir "$leg")/python" -E -c 'import sys, hashlib
+assert "_md5" in sys.builtin_module_names, "no builtin _md5"
+assert hashlib.md5.__name__ == "openssl_md5", hashlib.md5
+print("_md5 built in; hashlib.md5 is %s" % hashlib.md5.__name__)'
     do_regrtest "$leg"
 }
 
