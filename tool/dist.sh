@@ -16,11 +16,13 @@ do_dist() {
 
 hygiene_dropins_match_series() { python3 "$TOOL/dropins.py" check; }
 
-# shared_base NAME: ../shared/bases/NAME, or exit 77 (skipped) saying why.
+# shared_base NAME: ../shared/bases/NAME, or exit 77 (skipped) saying why
+# (on stderr: it runs in $(...), whose status errexit turns into the row's).
 shared_base() {
     local d=$SHARED_BASES/$1
     [ -d "$d/patches" ] && [ -d "$SHARED_BASES" ] ||
-        { echo "skipped: no $d (../shared/bases, the distributions' stacks, is not beside this tree)"; exit 77; }
+        { echo "skipped: no $d (../shared/bases, the distributions' stacks, is not beside this tree)" >&2
+          exit 77; }
     printf '%s\n' "$(cd "$d" && pwd)"
 }
 
@@ -291,7 +293,8 @@ pyenv_build_cmd() {
     pb=$(command -v python-build 2>/dev/null || true)
     [ -n "$pb" ] || [ ! -x "$root/plugins/python-build/bin/python-build" ] ||
         pb=$root/plugins/python-build/bin/python-build
-    [ -n "$pb" ] || { echo "skipped: pyenv is not installed here (no python-build; PYENV_ROOT=$root)"; exit 77; }
+    [ -n "$pb" ] ||
+        { echo "skipped: pyenv is not installed here (no python-build; PYENV_ROOT=$root)" >&2; exit 77; }
     printf '%s\n' "$pb"
 }
 
