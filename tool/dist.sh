@@ -298,10 +298,13 @@ pyenv_build_cmd() {
     printf '%s\n' "$pb"
 }
 
-# pyenv_check PREFIX: the installed interpreter has ssl.MemoryBIO and
-# _hashlib and passes test_ssl.
+# pyenv_check PREFIX: no patch needed fuzz (python-build's patch -p1 takes
+# it silently); the installed interpreter has ssl.MemoryBIO and _hashlib
+# and passes test_ssl.
 pyenv_check() {
     local py=$1/bin/python2.7
+    ! grep -E 'with fuzz|FAILED' "$BUILD/logs/dist-pyenv-build.log" ||
+        die "a patch needed fuzz or failed in python-build; see $BUILD/logs/dist-pyenv-build.log"
     "$py" -E -c 'import ssl, _hashlib; ssl.MemoryBIO; ssl.SSLObject; print(ssl.OPENSSL_VERSION)'
     "$py" -E -B -m test.regrtest -v test_ssl >"$BUILD/logs/dist-pyenv-regrtest.log" 2>&1 ||
         { grep -E '^(FAIL|ERROR):' "$BUILD/logs/dist-pyenv-regrtest.log" | head -n 20
@@ -338,9 +341,6 @@ test_dist_pyenv_patch() {
     mkdir -p "$BUILD/tmp" "$BUILD/pyenv"
     { cat "$own"/*.patch; for p in $(series); do cat "$PATCHES/$p"; done; } >"$BUILD/pyenv/patches.in"
     python_build 2.7.18 "$prefix" "$BUILD/pyenv/patches.in"
-    # python-build's patch -p1 takes fuzz silently: say if it needed any.
-    ! grep -E 'with fuzz|FAILED' "$BUILD/logs/dist-pyenv-build.log" ||
-        die "a patch needed fuzz or failed in python-build; see $BUILD/logs/dist-pyenv-build.log"
     pyenv_check "$prefix"
 }
 
