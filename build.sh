@@ -15,7 +15,7 @@ BUILD=${BUILD_DIR:-$TOP/build}
 PATCHES=$TOP/patches
 
 # shellcheck source=/dev/null
-for module in common apt source openssl series compile bases hardening bench clients checks sdist backport; do
+for module in common apt source openssl series compile bases dist release hardening bench clients checks sdist backport; do
     . "$TOOL/$module.sh"
 done
 
@@ -65,6 +65,10 @@ Commands:
   threads      8 threads driving SSLObject pairs on one SSLContext beside a
                CPU-bound thread (--seconds N, default 60)
   misuse       every misuse of SSLObject/MemoryBIO raises a clear exception
+  release      build/release/NAME-VERSION.tar.xz (VERSION, CHANGES) and
+               SHA256SUMS: the series, README, LICENSE, CHANGES, drop-ins;
+               byte-reproducible
+  dist         rewrite the drop-ins' patch lists (dist/) from patches/series
   clean        remove the build folder
 
 Options:
@@ -77,7 +81,9 @@ Options:
   --prefix DIR      where 'install' puts the interpreter (default: a folder
                     inside the build folder; never the system unless you say so)
   --base DIR        a distribution's own patch stack for 2.7.18 (DIR/series and
-                    the patches it names, e.g. a debian/patches folder), applied
+                    the patches it names, e.g. a debian/patches folder; one
+                    with only series.in, as Debian bullseye's, is run through
+                    cpp as its debian/rules does), applied
                     first as quilt would; then each part of patches/series that
                     applies on it at fuzz 0 (the others are named and left out),
                     build, test_ssl.  configure is regenerated with a private
@@ -122,7 +128,7 @@ do_clean() {
 }
 
 COMMANDS="source openssl apply build regrtest install test edit export clean bench
- refleak asan fuzz threads misuse sdist bench-backport"
+ refleak asan fuzz threads misuse sdist bench-backport release dist"
 known_command() { local c; for c in $COMMANDS; do [ "$c" = "$1" ] && return 0; done; return 1; }
 
 # number OPTION VALUE: refuse a VALUE that is not a positive whole number.
@@ -166,7 +172,8 @@ main() {
     source_option
     if [ -n "$OPT_BASE" ]; then
         [ -z "$cmd" ] || die "--base goes with the main job (no command)"
-        [ -f "$OPT_BASE/series" ] || die "--base $OPT_BASE: no series file there"
+        [ -f "$OPT_BASE/series" ] || [ -f "$OPT_BASE/series.in" ] ||
+            die "--base $OPT_BASE: no series (quilt's) nor series.in (Debian's, for cpp) there; give the debian/patches folder"
         OPT_BASE=$(cd "$OPT_BASE" && pwd)
     fi
     need_tools gcc make git patch python3 tar sha256sum
@@ -207,6 +214,8 @@ main() {
         misuse) prepare_leg; do_misuse ;;
         sdist) do_sdist ;;
         bench-backport) OPT_OPENSSL=system; do_openssl; do_bench_backport ;;
+        release) do_release ;;
+        dist) do_dist ;;
     esac
 }
 

@@ -373,7 +373,7 @@ class BuildShArgumentTests(TempDir):
         self.assert_refused("one command at a time", "apply", "build")
         self.assert_refused("no such file or folder", "--source", os.path.join(self.tmp, "none"))
         self.assert_refused("no include/openssl/ssl.h", "--openssl", self.tmp)
-        self.assert_refused("--base %s: no series file there" % self.tmp, "--base", self.tmp)
+        self.assert_refused("--base %s: no series (quilt's) nor series.in" % self.tmp, "--base", self.tmp)
         self.write("stack/series", "a.diff\n")
         self.assert_refused("--base goes with the main job", "--base",
                             os.path.join(self.tmp, "stack"), "build")
@@ -390,7 +390,8 @@ class BuildShArgumentTests(TempDir):
                      "bisect-openssl-system-prefix-%d" % n,
                      "parts-pep546-applies", "parts-fixes+openssl3-openssl-system",
                      "parts-pep546-openssl-system", "parts-fixes+pep546-openssl-system",
-                     "base-debian-bullseye-openssl-1.1.1w",
+                     "dist-debian-bullseye-openssl-1.1.1w", "release-reproducible-and-verified",
+                     "hygiene-dropins-match-series",
                      "interop-python3", "hardening-misuse"):
             self.assertIn(name, names)
         self.assertNotIn("bisect-openssl-system-prefix-0", names)

@@ -49,28 +49,44 @@ run_autoconf() {
     rm -rf "$2/autom4te.cache"
 }
 
-# debian_bullseye_base: prints $BUILD/bases/debian-bullseye, made first from
-# Debian bullseye's python2.7 source package: its debian/patches, and as
-# series the stack its debian/rules selects for this machine (cpp over
-# series.in, as the rules do).
-debian_bullseye_base() {
-    local d=$BUILD/bases/debian-$DEBIAN_OLD tmp=$BUILD/bases/debsrc
-    if [ ! -f "$d/series" ]; then
-        need_tools cpp dpkg
-        rm -rf "$tmp" "$d"; mkdir -p "$tmp/tree" "$d"
+# debian_bullseye_source: prints $BUILD/bases/debian-bullseye-src, made
+# first: Debian bullseye's python2.7 source package unpacked as
+# dpkg-source would (a 1.0 package: debian/ comes in the .diff.gz).
+debian_bullseye_source() {
+    local d=$BUILD/bases/debian-$DEBIAN_OLD-src tmp=$BUILD/bases/debsrc
+    if [ ! -f "$d/debian/patches/series.in" ]; then
+        rm -rf "$tmp" "$d"; mkdir -p "$tmp" "$d"
         (cd "$tmp" && apt_private "$DEBIAN_OLD" source --download-only python2.7) \
             >"$BUILD/logs/debian-source.log" 2>&1 ||
             die "apt-get source python2.7 (Debian $DEBIAN_OLD) failed; see $BUILD/logs/debian-source.log"
-        # A 1.0 source package: debian/ comes in the .diff.gz.
-        zcat "$tmp"/python2.7_*.diff.gz | patch -d "$tmp/tree" -p1 --batch --quiet ||
+        zcat "$tmp"/python2.7_*.diff.gz | patch -d "$d" -p1 --batch --quiet ||
             die "cannot unpack debian/ from $(ls "$tmp"/*.diff.gz)"
-        cpp -E -DDebian -Darch_os_linux -Darch_"$(dpkg --print-architecture)" \
-            -o - "$tmp/tree/debian/patches/series.in" 2>/dev/null |
-            grep -Ev '^(#.*|$)' >"$d/series"
-        local p
-        for p in $(cat "$d/series"); do cp "$tmp/tree/debian/patches/$p" "$d/"; done
         rm -rf "$tmp"
     fi
+    printf '%s\n' "$d"
+}
+
+# debian_bullseye_base: prints a folder holding Debian bullseye's stack as
+# its debian/rules selects it for this machine (cpp over series.in): its
+# series and patches.
+debian_bullseye_base() { series_in_base "$(debian_bullseye_source)/debian/patches"; }
+
+# series_in_base DIR: DIR itself if it has a series; else, for a
+# debian/patches folder with only series.in (source format 1.0, as
+# bullseye's), a folder below $BUILD/bases with the series that cpp makes
+# of it as debian/rules does (tool/dist.sh) and the patches it names.
+series_in_base() {
+    local dir=$1 d p
+    if [ -f "$dir/series" ]; then printf '%s\n' "$dir"; return; fi
+    [ -f "$dir/series.in" ] || die "$dir has neither a series nor a series.in"
+    d=$BUILD/bases/series-in-$(printf '%s' "$dir" | sha256sum | cut -c1-12)
+    rm -rf "$d"; mkdir -p "$d"
+    cp "$dir/series.in" "$d/"
+    debian_cpp_series "$d" >&2
+    for p in $(cat "$d/series"); do
+        [ -f "$dir/$p" ] || die "$dir/series.in names $p, which is not there"
+        cp "$dir/$p" "$d/"
+    done
     printf '%s\n' "$d"
 }
 
@@ -125,35 +141,14 @@ base_leg() {
 # stack, built against the chosen OpenSSL, then test_ssl.
 base_main_job() {
     local leg applied
+    local dir
     do_source; do_openssl
     leg=base-$(basename "$(dirname "$OPT_BASE")")-$(basename "$OPT_BASE")-$OPENSSL_LEG
+    dir=$(series_in_base "$OPT_BASE")
     # shellcheck disable=SC2046
-    applied=$(base_leg "$leg" "$OPT_BASE" "$BASE_AUTOCONF_SUITE" $(series_parts))
+    applied=$(base_leg "$leg" "$dir" "$BASE_AUTOCONF_SUITE" $(series_parts))
     [ -n "$applied" ] || die "none of the series' parts applies on $OPT_BASE"
     "$(obj_dir "$leg")/python" -E -c 'import ssl; print(ssl.OPENSSL_VERSION)'
     do_regrtest "$leg"
     step "base: parts applied: $applied; the interpreter: $(obj_dir "$leg")/python"
-}
-
-# The Debian legs of './build.sh test'.
-test_base_debian_bullseye() {
-    local applied
-    # shellcheck disable=SC2046
-    applied=$(base_leg base-debian-$DEBIAN_OLD "$(debian_bullseye_base)" "$DEBIAN_OLD" \
-        $(series_parts))
-    [ "$applied" = "$(series_parts | xargs)" ] || die "only $applied applied"
-    check_modules base-debian-$DEBIAN_OLD
-    do_regrtest base-debian-$DEBIAN_OLD
-}
-
-# test_base_shared NAME PART...: the stack in ../shared/bases/NAME/patches
-# takes those parts at fuzz 0, builds, has ssl.MemoryBIO and passes
-# test_ssl.  Skipped (exit 77) where that folder is missing.
-test_base_shared() {
-    local name=$1 dir=$SHARED_BASES/$1/patches leg=base-$1 applied; shift
-    [ -f "$dir/series" ] || { echo "skipped: no $dir (the shared bases are not here)"; return 77; }
-    applied=$(base_leg "$leg" "$dir" "$BASE_AUTOCONF_SUITE" "$@")
-    [ "$applied" = "$*" ] || die "only '$applied' of '$*' applied"
-    "$(obj_dir "$leg")/python" -E -c 'import ssl; ssl.MemoryBIO; print(ssl.OPENSSL_VERSION)'
-    do_regrtest "$leg"
 }

@@ -30,9 +30,13 @@ hygiene-subjects-and-bodies           ci   -       -      1      hygiene_subject
 hygiene-patch-gitam-pyenv-agree       ci   -       -      1      hygiene_apply_methods
 hygiene-added-files-match-series      ci   -       -      1      hygiene_added_files
 hygiene-export-is-byte-stable         ci   -       -      1      hygiene_export_is_stable
+hygiene-dropins-match-series          ci   -       -      1      hygiene_dropins_match_series
+release-reproducible-and-verified     ci   -       -      1      test_release
+dist-yocto-target-applies             ci   -       -      1      test_dist_yocto_target_applies
 tool-tests                            ci   -       -      tests  unittests test_build_sh.py
 tool-units                            ci   -       -      tests  unittests test_tool.py
 tool-stdlib-compare                   ci   -       -      tests  unittests test_stdlib_compare.py
+tool-dropins                          ci   -       -      tests  unittests test_dropins.py
 parts-fixes-applies                   ci   -       -      1      parts_apply fixes
 parts-pep546-applies                  ci   -       -      1      parts_apply pep546
 parts-fixes+pep546-applies            ci   -       -      1      parts_apply fixes pep546
@@ -63,7 +67,7 @@ stdlib-openssl-$o-no-new-failures ci   1.1.1   build  1      stdlib_no_new_failu
 client-gevent-openssl-$o          ci   1.1.1   build  1      client_compare gevent
 client-trollius-openssl-$o        ci   1.1.1   build  1      client_compare trollius
 sslsocket-compat-openssl-$o       ci   1.1.1   build  1      client_compare sslsocket
-base-debian-$DEBIAN_OLD-openssl-$o ci  1.1.1   -      1      test_base_debian_bullseye
+dist-debian-$DEBIAN_OLD-openssl-$o ci  1.1.1   -      1      test_dist_debian_bullseye
 backport-python.org-openssl-system-install ci system - 1      backport_install python.org-system
 backport-python.org-openssl-system-test_ssl ci system - tests  backport_test_ssl python.org-system
 backport-python.org-openssl-system-misuse ci system -     1      backport_misuse python.org-system
@@ -83,7 +87,12 @@ bisect-openssl-system-prefix-{O..N}   ci   system  -      1      bisect_prefix {
 parts-fixes+openssl3-openssl-system   ci   system  -      1      parts_pass fixes openssl3
 parts-pep546-openssl-system           ci   system  -      1      parts_pep546_tests pep546
 parts-fixes+pep546-openssl-system     ci   system  -      1      parts_pep546_tests fixes pep546
-base-debian-2.7.18-13-openssl-system  ci   system  -      1      test_base_shared debian-2.7.18-13 fixes pep546
+dist-debian-2.7.18-13-openssl-system  ci   system  -      1      test_dist_debian_13
+dist-debian-2.7.18-13-hashlib-openssl-system ci system - 1   test_dist_debian_13_hashlib
+dist-fedora-2.7.18-43-openssl-system  full system  -      1      test_dist_fedora
+dist-yocto-native-openssl-system      ci   system  -      1      test_dist_yocto_native
+dist-pyenv-patch-openssl-system       ci   -       -      1      test_dist_pyenv_patch
+dist-pyenv-definition-openssl-system  full -       -      1      test_dist_pyenv_definition
 modules-openssl-system                ci   system  build  1      check_modules
 sni-renegotiation-openssl-system      ci   system  build  1      one_test_passes test_ssl test_sni_renegotiation_after_initial_context_is_gone
 hashlib-fips-policy-openssl-system    ci   system  build  1      one_test_passes test_hashlib test_openssl_policy_refusal_stands

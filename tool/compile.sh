@@ -8,6 +8,9 @@
 VARIANT=""
 # regrtest options, split on spaces.
 REGRTEST_OPTS="-v"
+# More configure arguments for a leg that needs them (a distribution's
+# stack: tool/dist.sh sets them around its do_build).
+LEG_CONFIGURE_ARGS=()
 obj_dir() { printf '%s\n' "$BUILD/$1/obj${VARIANT:+-$VARIANT}"; }
 
 # ASan: no leak report (the interpreter never frees some of what it holds
@@ -34,6 +37,7 @@ do_build() {
             cflags="-fsanitize=address -fno-omit-frame-pointer -g -O1"
             ldflags="$ldflags -fsanitize=address" ;;
     esac
+    args+=("${LEG_CONFIGURE_ARGS[@]}")
     [ -n "$OPENSSL_CPPFLAGS" ] && args+=("CPPFLAGS=$OPENSSL_CPPFLAGS")
     [ -n "$cflags" ] && args+=("CFLAGS=$cflags")
     [ -n "${ldflags# }" ] && args+=("LDFLAGS=${ldflags# }")
