@@ -38,7 +38,6 @@ OPENSSL3 = "openssl3"
 FEDORA_FIRST = 5461
 HASHLIB_FILES = {"Modules/_hashopenssl.c", "Lib/hashlib.py", "Lib/test/test_hashlib.py",
                  "Doc/library/hashlib.rst", "setup.py"}
-HASHLIB_OWN = {"Modules/_hashopenssl.c", "Lib/hashlib.py", "Lib/test/test_hashlib.py"}
 GENERATED_NOTE = "generated from patches/series by './build.sh dist'; do not edit"
 
 
@@ -73,7 +72,7 @@ def hashlib_patches(top, parts):
         for p in ps:
             files = set(touched(top, p))
             rest = {f for f in files if not f.startswith("Misc/NEWS.d/")} - HASHLIB_FILES
-            if files & HASHLIB_OWN and not rest:
+            if files & HASHLIB_FILES and not rest:
                 out.append(p)
     return out
 

@@ -6,18 +6,25 @@
 FILESEXTRAPATHS:prepend := "${THISDIR}/files:"
 
 SRC_URI += " \
-    file://0001-2.7-bpo-22559-Keep-the-servername-callback-and-its-c.patch \
+    file://0001-2.7-ssl-Never-call-a-servername-callback-through-a-f.patch \
     file://0002-2.7-bpo-38820-Name-SSLError-reasons-from-the-OpenSSL.patch \
-    file://0003-2.7-bpo-38820-Raise-SSLEOFError-for-a-ragged-EOF-on-.patch \
+    file://0003-2.7-bpo-38820-Report-a-ragged-EOF-on-OpenSSL-3-as-Op.patch \
     file://0004-2.7-bpo-38820-Keep-the-subjectAltName-IP-format-on-O.patch \
     file://0005-2.7-bpo-38820-Load-DER-cadata-on-OpenSSL-3.patch \
     file://0006-2.7-bpo-38820-Let-test_ssl-follow-OpenSSL-3-s-polici.patch \
     file://0007-2.7-bpo-38820-Raise-socket.error-for-OpenSSL-3.2-sys.patch \
     file://0008-2.7-bpo-38820-Check-EVP-digest-return-values-in-_has.patch \
     file://0009-2.7-bpo-38820-Build-_hashlib-against-the-OpenSSL-use.patch \
-    file://0010-2.7-bpo-22559-Let-_ssl-objects-exist-without-a-socke.patch \
-    file://0011-2.7-bpo-22559-Add-ssl.MemoryBIO.patch \
-    file://0012-2.7-bpo-22559-Add-ssl.SSLObject-and-SSLContext.wrap_.patch \
-    file://0013-2.7-bpo-22559-Raise-SSLWantReadError-without-formatt.patch \
-    file://0014-2.7-bpo-22559-Document-PEP-546-in-What-s-New.patch \
+    file://0010-2.7-bpo-38820-Keep-OpenSSL-s-refusal-of-a-digest-in-.patch \
+    file://0011-2.7-bpo-22559-Let-_ssl-objects-exist-without-a-socke.patch \
+    file://0012-2.7-bpo-22559-Add-ssl.MemoryBIO.patch \
+    file://0013-2.7-bpo-22559-Add-ssl.SSLObject-and-SSLContext.wrap_.patch \
+    file://0014-2.7-bpo-22559-Parse-SSLObject-s-read-and-write-argum.patch \
+    file://0015-2.7-bpo-22559-Release-SSLObject-s-buffers-while-they.patch \
+    file://0016-2.7-bpo-22559-Read-small-records-into-a-stack-buffer.patch \
+    file://0017-2.7-bpo-22559-Clear-a-refused-server-name-s-error-fo.patch \
+    file://0018-2.7-bpo-22559-Add-the-owner-attribute-of-_ssl._SSLSo.patch \
+    file://0019-2.7-bpo-22559-Raise-SSLWantReadError-without-formatt.patch \
+    file://0020-2.7-bpo-22559-Skip-SSL_read-when-an-SSLObject-has-no.patch \
+    file://0021-2.7-bpo-22559-Document-PEP-546-in-What-s-New.patch \
 "
