@@ -15,13 +15,14 @@ BUILD=${BUILD_DIR:-$TOP/build}
 PATCHES=$TOP/patches
 
 # shellcheck source=/dev/null
-for module in common apt source openssl series compile bases dist release hardening bench clients checks sdist backport; do
+for module in common apt arch source openssl series compile bases dist release hardening bench clients checks sdist backport; do
     . "$TOOL/$module.sh"
 done
 
 JOBS=$(nproc 2>/dev/null || echo 2)
 OPT_SOURCE=""
 OPT_OPENSSL=system
+OPT_ARCH=""
 OPT_PREFIX=""
 OPT_BASE=""
 OPT_FULL=0
@@ -78,6 +79,10 @@ Options:
   --openssl WHICH   system (default), 1.1.1 (Debian $DEBIAN_OLD's $OPENSSL111_VERSION,
                     unpacked privately), 3.5 (Debian $DEBIAN_NEW's source, built
                     privately), or PREFIX (your own install: PREFIX/include, PREFIX/lib)
+  --arch i386       a 32-bit interpreter, built with gcc -m32 (gcc-multilib)
+                    against Debian's i386 libssl/libssl-dev (--openssl 1.1.1:
+                    $DEBIAN_OLD's; system: the system's version), unpacked
+                    privately; its own build folder (build/i386-OPENSSL)
   --prefix DIR      where 'install' puts the interpreter (default: a folder
                     inside the build folder; never the system unless you say so)
   --base DIR        a distribution's own patch stack for 2.7.18 (DIR/series and
@@ -113,7 +118,7 @@ main_job() {
 
 The interpreter: $obj/python
   run it in place:   $obj/python -c 'import ssl; print ssl.MemoryBIO'
-  install it:        ./build.sh --openssl $OPT_OPENSSL --prefix DIR install
+  install it:        ./build.sh ${OPT_ARCH:+--arch $OPT_ARCH }--openssl $OPT_OPENSSL --prefix DIR install
                      (then DIR/bin/python2.7; the default DIR is $BUILD/$OPENSSL_LEG/install)
 EOF
 }
@@ -143,6 +148,8 @@ main() {
             --source=*) OPT_SOURCE=${1#*=} ;;
             --openssl) [ $# -ge 2 ] || die "--openssl needs a value"; OPT_OPENSSL=$2; shift ;;
             --openssl=*) OPT_OPENSSL=${1#*=} ;;
+            --arch) [ $# -ge 2 ] || die "--arch needs a value"; OPT_ARCH=$2; shift ;;
+            --arch=*) OPT_ARCH=${1#*=} ;;
             --prefix) [ $# -ge 2 ] || die "--prefix needs a folder"; OPT_PREFIX=$2; shift ;;
             --prefix=*) OPT_PREFIX=${1#*=} ;;
             --base) [ $# -ge 2 ] || die "--base needs a folder"; OPT_BASE=$2; shift ;;
@@ -169,6 +176,9 @@ main() {
     [ -z "$OPT_CASES" ] || number --cases "$OPT_CASES"
     [ -z "$OPT_SECONDS" ] || number --seconds "$OPT_SECONDS"
     openssl_option
+    arch_option
+    [ -z "$OPT_ARCH" ] || [ -z "$OPT_BASE" ] || die "--arch goes without --base"
+    [ -z "$OPT_ARCH" ] || [ "$cmd" != test ] || die "--arch does not go with 'test' (its table has the i386 rows)"
     source_option
     if [ -n "$OPT_BASE" ]; then
         [ -z "$cmd" ] || die "--base goes with the main job (no command)"

@@ -374,6 +374,10 @@ class BuildShArgumentTests(TempDir):
         self.assert_refused("no such file or folder", "--source", os.path.join(self.tmp, "none"))
         self.assert_refused("no include/openssl/ssl.h", "--openssl", self.tmp)
         self.assert_refused("--base %s: no series (quilt's) nor series.in" % self.tmp, "--base", self.tmp)
+        self.assert_refused("--arch arm: only i386 is supported", "--arch", "arm")
+        self.assert_refused("--arch i386 goes with --openssl 1.1.1 or system",
+                            "--arch", "i386", "--openssl", "3.5")
+        self.assert_refused("--arch does not go with 'test'", "--arch", "i386", "test")
         self.write("stack/series", "a.diff\n")
         self.assert_refused("--base goes with the main job", "--base",
                             os.path.join(self.tmp, "stack"), "build")
@@ -392,7 +396,9 @@ class BuildShArgumentTests(TempDir):
                      "parts-pep546-openssl-system", "parts-fixes+pep546-openssl-system",
                      "dist-debian-bullseye-openssl-1.1.1w", "release-reproducible-and-verified",
                      "hygiene-dropins-match-series",
-                     "interop-python3", "hardening-misuse"):
+                     "interop-python3", "hardening-misuse",
+                     "i386-openssl-1.1.1w-test_ssl", "i386-openssl-system-is-32-bit",
+                     "no-new-warnings-i386-openssl-system"):
             self.assertIn(name, names)
         self.assertNotIn("bisect-openssl-system-prefix-0", names)
         self.assertNotIn("bisect-openssl-1.1.1w-prefix-%d" % (n + 1), names)

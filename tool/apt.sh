@@ -22,10 +22,13 @@ debian_mirror() {
 }
 
 # apt_private SUITE ARGS...: apt-get against Debian SUITE only
-# (apt_private SUITE apt-cache ARGS...: apt-cache).
+# (apt_private SUITE apt-cache ARGS...: apt-cache).  With APT_ARCH set (e.g.
+# i386), for that architecture instead of the machine's, in a state folder
+# of its own (build/apt/SUITE-ARCH): the system's dpkg never hears of it.
 apt_private() {
     local suite=$1; shift
-    local dir=$BUILD/apt/$suite
+    local arch=${APT_ARCH:-$(dpkg --print-architecture)}
+    local dir=$BUILD/apt/$suite${APT_ARCH:+-$APT_ARCH}
     if [ ! -f "$dir/sources.list" ]; then
         need_tools apt-get
         local mirror
@@ -49,8 +52,9 @@ apt_private() {
         -o "Dir::Cache=$dir/cache"
         -o "Debug::NoLocking=1"
         -o "APT::Sandbox::User=root"
-        -o "APT::Architecture=$(dpkg --print-architecture)"
+        -o "APT::Architecture=$arch"
     )
+    [ -z "${APT_ARCH:-}" ] || opts+=(-o "APT::Architectures=$arch")
     if [ ! -f "$dir/updated" ]; then
         apt-get "${opts[@]}" update >"$dir/update.log" 2>&1 ||
             die "apt-get update for Debian $suite failed; see $dir/update.log"

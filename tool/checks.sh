@@ -6,7 +6,8 @@
 #            '{n}' in the arguments is that number.  O is the number of
 #            patches up to the end of the openssl3 part.
 #   when     ci: every './build.sh test'; full: only with --full (or by name).
-#   openssl  the --openssl it runs on, '-' for none.  The runner gets it
+#   openssl  the --openssl it runs on, '-' for none; ARCH/OPENSSL (i386/system)
+#            with that --arch too.  The runner gets it
 #            before the row (one 'openssl:' line when it changes), except one
 #            that is built here (openssl_builds), which the row itself gets.
 #   needs    what the leg must hold first, got inside the row (silently when
@@ -112,6 +113,20 @@ hardening-asan-test_ssl               ci   system  series 1      do_asan
 hardening-fuzz-under-asan             ci   system  series 1      test_fuzz
 hardening-threads                     ci   system  series 1      test_threads
 hardening-misuse                      ci   system  series 1      do_misuse
+i386-openssl-$o-test_ssl          ci   i386/1.1.1 build 1    i386_test_ssl
+i386-openssl-$o-is-32-bit         ci   i386/1.1.1 build 1    is_32_bit
+no-new-warnings-i386-openssl-$o   ci   i386/1.1.1 build 1    no_new_warnings
+i386-openssl-$o-misuse            ci   i386/1.1.1 build 1    do_misuse
+i386-openssl-$o-fuzz              ci   i386/1.1.1 build 1    test_fuzz_plain
+i386-openssl-$o-threads           ci   i386/1.1.1 build 1    test_threads
+i386-openssl-$o-fuzz-under-asan   full i386/1.1.1 series 1   test_fuzz
+i386-openssl-system-test_ssl          ci   i386/system build 1   i386_test_ssl
+i386-openssl-system-is-32-bit         ci   i386/system build 1   is_32_bit
+no-new-warnings-i386-openssl-system   ci   i386/system build 1   no_new_warnings
+i386-openssl-system-misuse            ci   i386/system build 1   do_misuse
+i386-openssl-system-fuzz              ci   i386/system build 1   test_fuzz_plain
+i386-openssl-system-threads           ci   i386/system build 1   test_threads
+i386-openssl-system-fuzz-under-asan   full i386/system series 1  test_fuzz
 TABLE
 }
 
@@ -227,6 +242,21 @@ whole_series_passes() {
     do_regrtest "$OPENSSL_LEG"
 }
 
+# The i386 legs (--arch i386): the whole series built with gcc -m32
+# passes test_ssl, and the interpreter really is 32-bit (pointers, and so
+# Py_ssize_t, of 4 bytes: sys.maxsize == INT_MAX).
+i386_test_ssl() {
+    check_modules "$OPENSSL_LEG"
+    do_regrtest "$OPENSSL_LEG"
+}
+is_32_bit() {
+    local obj; obj=$(obj_dir "$OPENSSL_LEG")
+    "$obj/python" -E -c 'import struct, sys, platform
+print("calcsize(P) = %d, sys.maxsize = %d, %s" % (struct.calcsize("P"), sys.maxsize, platform.architecture()[0]))
+assert struct.calcsize("P") == 4 and sys.maxsize == 2**31 - 1'
+    file -L "$obj/python" "$obj"/build/lib.*/_ssl.so 2>/dev/null || true
+}
+
 # unittests FILE: a Python 3 unittest file of tests/, verbose.
 unittests() {
     local env=(BUILD_SH_TARBALL="$BUILD/cache/Python-$PY_VERSION.tgz"
@@ -242,7 +272,7 @@ unittests() {
 # (src.stamp and obj/built.stamp tell what it holds already).
 row_needs() {
     [ "$ROW_OPENSSL" != - ] || return 0
-    [ "${OPENSSL_FOR:-}" = "$OPT_OPENSSL" ] || do_openssl
+    [ "${OPENSSL_FOR:-}" = "${OPT_ARCH:+$OPT_ARCH/}$OPT_OPENSSL" ] || do_openssl
     [ "$1" != - ] || return 0
     local want; want=$(series_stamp "$(series_count)")
     [ "$(cat "$BUILD/$OPENSSL_LEG/src.stamp" 2>/dev/null)" = "$want" ] ||
@@ -316,7 +346,10 @@ do_test() {
         read -r name when ssl needs counts fn <<<"$row"
         ROW_OPENSSL=$ssl
         if [ "$ssl" != - ] && [ "$ssl" != "$ctx" ]; then
-            OPT_OPENSSL=$ssl ctx=$ssl
+            # ARCH/OPENSSL (i386/system): that --arch too
+            case "$ssl" in */*) OPT_ARCH=${ssl%%/*} OPT_OPENSSL=${ssl#*/} ;;
+                           *) OPT_ARCH="" OPT_OPENSSL=$ssl ;; esac
+            ctx=$ssl
             openssl_builds "$ssl" || do_openssl
         fi
         # shellcheck disable=SC2086  # fn: a function and its arguments

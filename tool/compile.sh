@@ -38,6 +38,9 @@ do_build() {
             ldflags="$ldflags -fsanitize=address" ;;
     esac
     args+=("${LEG_CONFIGURE_ARGS[@]}")
+    # --arch: configure's CC carries -m32, so setup.py's extension modules
+    # and its -print-multiarch (the library folders) follow it.
+    [ -n "$ARCH_CC" ] && args+=("CC=$ARCH_CC")
     [ -n "$OPENSSL_CPPFLAGS" ] && args+=("CPPFLAGS=$OPENSSL_CPPFLAGS")
     [ -n "$cflags" ] && args+=("CFLAGS=$cflags")
     [ -n "${ldflags# }" ] && args+=("LDFLAGS=${ldflags# }")
@@ -93,8 +96,8 @@ no_new_warnings() {
     local f tree new=0
     for f in _ssl _hashopenssl; do
         for tree in pristine "$leg/src"; do
-            # shellcheck disable=SC2086  # OPENSSL_CPPFLAGS is a word list
-            gcc -c -o /dev/null -fno-strict-aliasing -fwrapv -O2 -Wall \
+            # shellcheck disable=SC2086  # ARCH_CFLAGS, OPENSSL_CPPFLAGS: word lists
+            gcc $ARCH_CFLAGS -c -o /dev/null -fno-strict-aliasing -fwrapv -O2 -Wall \
                 -Wstrict-prototypes $OPENSSL_CPPFLAGS -I"$BUILD/$tree/Include" \
                 -I"$obj" "$BUILD/$tree/Modules/$f.c" 2>&1 |
                 sed -n 's/^[^ ]*: warning: //p' | LC_ALL=C sort -u \

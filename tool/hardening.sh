@@ -60,4 +60,11 @@ test_fuzz() {
     if [ "$OPT_FULL" = 1 ]; then OPT_CASES=${OPT_CASES:-100000}; else OPT_CASES=${OPT_CASES:-5000}; fi
     do_fuzz
 }
+# The same 5,000 cases without ASan, on the plain build (the i386 legs in
+# CI: an ASan build per leg would double their time; --full runs them
+# under ASan too).
+test_fuzz_plain() {
+    do_build "$OPENSSL_LEG"
+    run_script fuzz "" fuzz_sslobject.py --cases "${OPT_CASES:-5000}" --seed 546
+}
 test_threads() { do_threads "$([ "$OPT_FULL" = 1 ] && echo 60 || echo 10)"; }

@@ -17,9 +17,10 @@ openssl_option() {
 }
 
 # openssl_builds WHICH: getting WHICH means building it (minutes, and it can
-# fail); the checks then get it inside their rows, so that a failure counts
-# as theirs instead of stopping the run.
-openssl_builds() { [ "$1" = 3.5 ]; }
+# fail), or it is another --arch's (ARCH/OPENSSL, whose compiler may be
+# missing); the checks then get it inside their rows, so that a failure
+# counts as theirs instead of stopping the run.
+openssl_builds() { [ "$1" = 3.5 ] || [[ $1 == */* ]]; }
 
 # Debian bullseye's libssl1.1 and libssl-dev, unpacked (not installed).
 openssl_111() {
@@ -89,6 +90,51 @@ openssl_35() {
     OPENSSL_LDFLAGS="-L$root/lib -Wl,-rpath,$root/lib"
 }
 
+# openssl_i386 111|system: Debian's i386 libssl and libssl-dev, unpacked (not
+# installed) into build/openssl/i386-VERSION through a private i386 apt
+# state (APT_ARCH): bullseye's 1.1.1w, or for 'system' the version of the
+# machine's own libssl3 from its own Debian release (bookworm: 3.0.x), so
+# that the i386 leg runs the OpenSSL the x86_64 one does.
+openssl_i386() {
+    local which=$1 suite pkg ver want
+    if [ "$which" = 111 ]; then
+        suite=$DEBIAN_OLD pkg=libssl1.1 want=""
+    else
+        suite=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
+        [ -n "$suite" ] || die "--arch i386 --openssl system: no VERSION_CODENAME in /etc/os-release"
+        want=$(dpkg-query -W -f '${Version}' libssl3 2>/dev/null) ||
+            die "--arch i386 --openssl system: the system has no libssl3 (OpenSSL 3) to match"
+        pkg=libssl3
+    fi
+    local candidates
+    candidates=$(APT_ARCH=$ARCH_DEB apt_private "$suite" apt-cache madison "$pkg" |
+                 awk -F'|' '{gsub(/ /, "", $2); print $2}')
+    ver=""
+    if [ "$which" = 111 ]; then
+        ver=$(printf '%s\n' "$candidates" | grep -E "^${OPENSSL111_VERSION//./\\.}-" | head -n 1) || true
+        [ -n "$ver" ] || die "Debian $suite offers no $ARCH_DEB $pkg $OPENSSL111_VERSION (has: $candidates)"
+    elif printf '%s\n' "$candidates" | grep -qxF "$want"; then
+        ver=$want
+    else
+        # The mirror's suite and the machine's packages can be a point
+        # release apart: take the newest of the same OpenSSL series (3.0).
+        local series=${want%%-*}; series=${series%.*}
+        ver=$(printf '%s\n' "$candidates" | grep -F "$series." | sort -rV | head -n 1) || true
+        [ -n "$ver" ] || die "Debian $suite offers no $ARCH_DEB $pkg $series.x like the system's $want (has: $candidates)"
+    fi
+    local root=$BUILD/openssl/$ARCH_DEB-$ver
+    if [ ! -f "$root/.done" ]; then
+        deb_unpack_arch "$suite" "$root" "$BUILD/logs/openssl-$ARCH_DEB-$ver.log" \
+            "$pkg:$ARCH_DEB=$ver" "libssl-dev:$ARCH_DEB=$ver"
+        touch "$root/.done"
+    fi
+    OPENSSL_LEG=$(arch_leg "$([ "$which" = 111 ] && echo "$OPENSSL111_VERSION" || echo system)")
+    OPENSSL_I386_VERSION=$ver
+    OPENSSL_CPPFLAGS="-I$root/usr/include -I$root/usr/include/$ARCH_MULTIARCH"
+    OPENSSL_LDFLAGS="-L$root/usr/lib/$ARCH_MULTIARCH -Wl,-rpath,$root/usr/lib/$ARCH_MULTIARCH"
+}
+deb_unpack_arch() { APT_ARCH=$ARCH_DEB deb_unpack "$@"; }
+
 # Your own OpenSSL: PREFIX/include and PREFIX/lib (or lib64, or lib/ARCH).
 openssl_prefix() {
     local root=$1 lib
@@ -104,6 +150,16 @@ openssl_prefix() {
 
 do_openssl() {
     mkdir -p "$BUILD/logs"
+    arch_option
+    OPENSSL_FOR=${OPT_ARCH:+$OPT_ARCH/}$OPT_OPENSSL
+    if [ -n "$OPT_ARCH" ]; then
+        case "$OPT_OPENSSL" in
+            system) openssl_i386 system ;;
+            *) openssl_i386 111 ;;
+        esac
+        step "openssl: $OPT_ARCH $OPT_OPENSSL (Debian's $OPENSSL_I386_VERSION; $OPENSSL_CPPFLAGS)"
+        return
+    fi
     case "$OPT_OPENSSL" in
         system)
             [ -f /usr/include/openssl/ssl.h ] ||
@@ -113,6 +169,5 @@ do_openssl() {
         3.5) openssl_35 ;;
         *) openssl_option ;;   # a folder; refuses anything else
     esac
-    OPENSSL_FOR=$OPT_OPENSSL
     step "openssl: $OPT_OPENSSL ${OPENSSL_CPPFLAGS:+($OPENSSL_CPPFLAGS)}"
 }
