@@ -60,7 +60,9 @@ do_build() {
 }
 
 # check_modules [LEG]: the interpreter has _ssl and _hashlib, on the OpenSSL
-# asked for.
+# asked for.  The modules are the files the interpreter loads: setup.py
+# puts them in build/lib.*, a stack whose Setup builds them (Fedora's) in
+# Modules/.
 check_modules() {
     local leg=${1:-$OPENSSL_LEG}
     local obj; obj=$(obj_dir "$leg")
@@ -71,7 +73,8 @@ check_modules() {
     # OpenSSL asked for, a private one or the system's.
     local so libdir=""
     if [ -n "$OPENSSL_LDFLAGS" ]; then libdir=${OPENSSL_LDFLAGS#-L}; libdir=${libdir%% *}; fi
-    for so in "$obj"/build/lib.*/_ssl.so "$obj"/build/lib.*/_hashlib.so; do
+    for so in $("$obj/python" -E -c 'import _ssl, _hashlib; print(_ssl.__file__); print(_hashlib.__file__)'); do
+        case "$so" in *.so) ;; *) die "$so: not a shared module" ;; esac
         local linked; linked=$(ldd "$so" | grep 'libcrypto' || true)
         if [ -n "$libdir" ]; then
             case "$linked" in

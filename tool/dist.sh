@@ -33,22 +33,6 @@ need_header() {
         die "$1 is needed (apt-get install $2)"
 }
 
-# check_leg_modules LEG: ssl and _hashlib import in LEG's interpreter and
-# link the system's libcrypto, wherever the stack builds them (Fedora's
-# Setup.dist makes Modules/_ssl.so, not build/lib.*/_ssl.so).
-check_leg_modules() {
-    local py so linked
-    py=$(obj_dir "$1")/python
-    for so in $("$py" -E -c 'import _ssl, _hashlib; print(_ssl.__file__); print(_hashlib.__file__)'); do
-        case "$so" in *.so) ;; *) die "$so: not a shared module" ;; esac
-        linked=$(ldd "$so" | grep libcrypto || true)
-        case "$linked" in
-            *"$BUILD"*|"") die "$(basename "$so") is not linked against the system OpenSSL: $linked" ;;
-        esac
-        echo "$so: $linked"
-    done
-}
-
 # dropin_list FILE: the patches a drop-in file applies, in order.
 dropin_list() { python3 "$TOOL/dropins.py" list "$1"; }
 
@@ -217,7 +201,7 @@ test_dist_fedora() {
                         --with-system-expat --with-system-ffi "LDFLAGS=-Wl,-rpath,$obj")
     do_build "$leg"
     LEG_CONFIGURE_ARGS=()
-    check_leg_modules "$leg"
+    check_modules "$leg"
     "$obj/python" -E -c 'import ssl; ssl.MemoryBIO; ssl.SSLObject; print(ssl.OPENSSL_VERSION)'
     do_regrtest "$leg"
 }
