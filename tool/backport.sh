@@ -100,56 +100,43 @@ bp_ready() {
 
 # --- the interpreters ------------------------------------------------------------
 
-bp_interpreter_debian_bullseye() {
-    local d root v=$BACKPORT_DEBIAN_VERSION p pkgs=() arch
-    d=$(bp_dir debian-bullseye); root=$d/root
+# bp_debian_interpreter NAME BINARY [PACKAGE...]: Debian bullseye's own
+# python2.7 (with those packages too), unpacked below build/backport/NAME
+# and run with PYTHONHOME on the 1.1.1w it was built for.
+bp_debian_interpreter() {
+    local name=$1 binary=$2 root p pkgs=() arch; shift 2
+    root=$(bp_dir "$name")/root
+    arch=$(gcc -print-multiarch)
     # its distutils compiles with the triplet-named gcc (Debian's gcc has it)
-    command -v "$(gcc -print-multiarch)-gcc" >/dev/null ||
-        die "no $(gcc -print-multiarch)-gcc, which Debian's python2.7 builds extensions with (apt-get install gcc)"
+    command -v "$arch-gcc" >/dev/null ||
+        die "no $arch-gcc, which Debian's python2.7 builds extensions with (apt-get install gcc)"
     if [ ! -f "$root/.done" ]; then
-        for p in $BACKPORT_DEBIAN_PACKAGES; do pkgs+=("$p=$v"); done
-        deb_unpack "$DEBIAN_OLD" "$root" "$BUILD/logs/backport-debian.log" "${pkgs[@]}"
+        for p in $BACKPORT_DEBIAN_PACKAGES "$@"; do pkgs+=("$p=$BACKPORT_DEBIAN_VERSION"); done
+        deb_unpack "$DEBIAN_OLD" "$root" "$BUILD/logs/backport-$name.log" "${pkgs[@]}"
         touch "$root/.done"
     fi
-    [ "${OPENSSL_LEG:-}" = "$OPENSSL111_VERSION" ] || { OPT_OPENSSL=1.1.1; do_openssl; }
-    arch=$(gcc -print-multiarch)
-    bp_wrappers debian-bullseye "$root/usr/bin/python2.7" "PYTHONHOME=$root/usr" \
+    bp_on_openssl 1.1.1
+    bp_wrappers "$name" "$root/usr/bin/$binary" "PYTHONHOME=$root/usr" \
         "LD_LIBRARY_PATH=$BUILD/openssl/$OPENSSL111_VERSION/usr/lib/$arch"
 }
-bp_install_debian_bullseye() {
-    local root; root=$(bp_dir debian-bullseye)/root
-    [ "${OPENSSL_LEG:-}" = "$OPENSSL111_VERSION" ] || { OPT_OPENSSL=1.1.1; do_openssl; }
-    # Its distutils names /usr/include/python2.7 (python2.7-dev) whatever
-    # PYTHONHOME says; its pyconfig.h includes <ARCH/python2.7/pyconfig.h>
-    bp_install debian-bullseye setup.py \
-        "CPPFLAGS=-I$root/usr/include/python2.7 -I$root/usr/include $OPENSSL_CPPFLAGS" \
+# bp_debian_install NAME INCLUDE: the backport built for it.  Its distutils
+# names /usr/include/INCLUDE (python2.7-dev) whatever PYTHONHOME says; its
+# pyconfig.h includes <ARCH/INCLUDE/pyconfig.h>.
+bp_debian_install() {
+    local root; root=$(bp_dir "$1")/root
+    bp_on_openssl 1.1.1
+    bp_install "$1" setup.py \
+        "CPPFLAGS=-I$root/usr/include/$2 -I$root/usr/include $OPENSSL_CPPFLAGS" \
         "LDFLAGS=$OPENSSL_LDFLAGS"
 }
-
-# Debian bullseye's python2.7-dbg (with the packages above), for the check
-# that the server side is refused there (tests/backport_debug_interpreter.py).
+bp_interpreter_debian_bullseye() { bp_debian_interpreter debian-bullseye python2.7; }
+bp_install_debian_bullseye() { bp_debian_install debian-bullseye python2.7; }
+# Debian bullseye's python2.7-dbg, for the check that the server side is
+# refused there (tests/backport_debug_interpreter.py).
 bp_interpreter_debian_bullseye_dbg() {
-    local d root v=$BACKPORT_DEBIAN_VERSION p pkgs=() arch
-    d=$(bp_dir debian-bullseye-dbg); root=$d/root
-    if [ ! -f "$root/.done" ]; then
-        for p in $BACKPORT_DEBIAN_PACKAGES python2.7-dbg libpython2.7-dbg; do
-            pkgs+=("$p=$v")
-        done
-        deb_unpack "$DEBIAN_OLD" "$root" "$BUILD/logs/backport-debian-dbg.log" "${pkgs[@]}"
-        touch "$root/.done"
-    fi
-    bp_on_openssl 1.1.1
-    arch=$(gcc -print-multiarch)
-    bp_wrappers debian-bullseye-dbg "$root/usr/bin/python2.7-dbg" "PYTHONHOME=$root/usr" \
-        "LD_LIBRARY_PATH=$BUILD/openssl/$OPENSSL111_VERSION/usr/lib/$arch"
+    bp_debian_interpreter debian-bullseye-dbg python2.7-dbg python2.7-dbg libpython2.7-dbg
 }
-bp_install_debian_bullseye_dbg() {
-    local root; root=$(bp_dir debian-bullseye-dbg)/root
-    bp_on_openssl 1.1.1
-    bp_install debian-bullseye-dbg setup.py \
-        "CPPFLAGS=-I$root/usr/include/python2.7_d -I$root/usr/include $OPENSSL_CPPFLAGS" \
-        "LDFLAGS=$OPENSSL_LDFLAGS"
-}
+bp_install_debian_bullseye_dbg() { bp_debian_install debian-bullseye-dbg python2.7_d; }
 
 # backport_debug_interpreter: on bullseye's python2.7-dbg the server side is
 # refused (RuntimeError), and without that refusal the interpreter aborts.
