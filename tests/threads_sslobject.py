@@ -6,6 +6,10 @@
 Phase 1 (baseline): a CPU-bound pure-Python thread counts alone for a few
 seconds; its rate R0 is the baseline.
 
+Race (before phase 2): two threads call read(65536) on ONE SSLObject while
+a third feeds its incoming MemoryBIO; every byte must be read exactly once,
+and a call that finds the BIOs in use raises RuntimeError.
+
 Phase 2 (--seconds): --threads TLS threads each drive pair after pair
 (handshake, messages of 1 byte to 64 KiB checked both ways, unwrap) on ONE
 shared server SSLContext and ONE shared client SSLContext, while the same
@@ -211,6 +215,75 @@ def gil_probe(sctx, cctx, counter, rate, rounds=20, max_rounds=400,
     return res
 
 
+def shared_object_race(sctx, cctx, seconds, readers=2):
+    """Several threads call read(65536) on ONE SSLObject while another
+    feeds its incoming MemoryBIO.  A read's buffer is sized from the
+    SSLObject and the MemoryBIO (_ssl_read_bound()), which must happen
+    with the BIOs marked busy: a thread that finds them busy gets
+    RuntimeError, never a race with the thread inside OpenSSL.  Every
+    byte sent must be read exactly once.  Returns (bytes sent, bytes read,
+    RuntimeErrors seen)."""
+    p = sslpair.Pair(sctx, cctx, "localhost")
+    if not p.handshake(10):
+        raise AssertionError("handshake did not complete")
+    c, s, cin, cout, sin, sout = p.astuple()
+    lock = threading.Lock()
+    state = {"read": 0, "busy": 0, "sent": 0, "done": False, "error": None}
+
+    def reader():
+        try:
+            while True:
+                try:
+                    data = c.read(65536)
+                except ssl.SSLWantReadError:
+                    if state["done"]:
+                        return
+                    continue
+                except RuntimeError:
+                    with lock:
+                        state["busy"] += 1
+                    continue
+                if data.strip(b"z"):
+                    raise AssertionError("data corrupted")
+                with lock:
+                    state["read"] += len(data)
+        except Exception:
+            state["error"] = traceback.format_exc()
+
+    threads = [threading.Thread(target=reader) for i in range(readers)]
+    for t in threads:
+        t.daemon = True
+        t.start()
+    end = clock() + seconds
+    rng = random.Random(seconds)
+    while clock() < end and state["error"] is None:
+        msg = b"z" * rng.choice((1, 100, 4000, 16384, 50000))
+        s.write(msg)
+        data = sout.read()
+        while True:
+            try:
+                cin.write(data)
+                break
+            except RuntimeError:        # a reader is inside OpenSSL
+                with lock:
+                    state["busy"] += 1
+        state["sent"] += len(msg)
+    # let the readers drain what is left
+    drain = clock() + 10
+    while state["read"] < state["sent"] and clock() < drain and \
+            state["error"] is None:
+        time.sleep(0.01)
+    state["done"] = True
+    for t in threads:
+        t.join(10)
+    if state["error"]:
+        raise AssertionError("a reader failed:\n" + state["error"])
+    if state["read"] != state["sent"]:
+        raise AssertionError("sent %d bytes, read %d"
+                             % (state["sent"], state["read"]))
+    return state["sent"], state["read"], state["busy"]
+
+
 def dump_stacks():
     frames = sys._current_frames()
     for t in threading.enumerate():
@@ -255,6 +328,7 @@ def main(argv=None):
     n1, t1 = counter.n, clock()
     r0 = (n1 - n0) / (t1 - t0)
     probe = gil_probe(sctx, cctx, counter, r0)
+    race = shared_object_race(sctx, cctx, min(5.0, max(1.0, args.seconds / 10)))
 
     deadline = clock() + args.seconds
     workers = [TLSWorker(i, sctx, cctx, deadline, args.seed + i)
@@ -317,6 +391,9 @@ def main(argv=None):
     pairs = sum(w.pairs for w in workers)
     mb = sum(w.bytes for w in workers) / 1e6
     print("per thread pairs: " + " ".join(str(w.pairs) for w in workers))
+    print("threads: one SSLObject read by 2 threads while a third feeds it: "
+          "%d bytes sent, %d read, %d RuntimeErrors (a MemoryBIO in use)"
+          % race)
     print("threads: %s: %d TLS threads x %.0f s on one SSLContext: %d pairs, "
           "%.0f MB checked; counter %.2fM/s alone, %.2fM/s with TLS "
           "(%.0f%% of baseline, min %.0f%%; longest stand-still %.1f s); counter pace during one "
