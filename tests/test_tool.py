@@ -397,6 +397,7 @@ class BuildShArgumentTests(TempDir):
                      "dist-debian-bullseye-openssl-1.1.1w", "release-reproducible-and-verified",
                      "hygiene-dropins-match-series",
                      "interop-python3", "hardening-misuse",
+                     "fault-harness-openssl-system", "fault-harness-openssl-1.1.1w",
                      "i386-openssl-1.1.1w-test_ssl", "i386-openssl-system-is-32-bit",
                      "no-new-warnings-i386-openssl-system"):
             self.assertIn(name, names)
