@@ -86,6 +86,7 @@ def make_plan(seed, n_main, n_threads, per_thread, fault_share):
             # `cut` of its bytes sent), or at `frac` of the first flight
             "record": rng.randrange(len(chunks)),
             "frac": rng.random(),
+            "flight": rng.choice([0, 1]),   # the server's first or second
             "bit": rng.randrange(8 * RECORD_MAX),
         }
         specs.append(spec)
@@ -101,7 +102,7 @@ class Wire(object):
 
     def __init__(self, sock, spec):
         self.sock, self.spec, self.kind = sock, spec, spec["kind"]
-        self.first_flight = True
+        self.flights = 0
         if self.kind == "one-byte-writes":
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
@@ -113,13 +114,17 @@ class Wire(object):
             self.sock.sendall(data)
 
     def handshake(self, data):
-        """Bytes of the server's handshake; the first flight (ServerHello
-        on) may be cut at any byte, 0 included."""
-        if self.first_flight and data and self.kind in ("eof-handshake", "reset-handshake"):
+        """Bytes of the server's handshake; its first flight (ServerHello
+        on) or its second (TLS 1.2: ticket, ChangeCipherSpec, Finished;
+        TLS 1.3: the tickets, after the client is done) may be cut at any
+        byte, 0 included."""
+        if not data:
+            return
+        if self.flights == self.spec["flight"] and \
+                self.kind in ("eof-handshake", "reset-handshake"):
             self.send(data[:int(self.spec["frac"] * len(data))])
             self.end(self.kind == "eof-handshake")
-        if data:
-            self.first_flight = False
+        self.flights += 1
         self.send(data)
 
     def record(self, index, data):
