@@ -385,7 +385,7 @@ def mapping(r27, r3, doc3):
             and (r3["error"] or "").startswith("SSLSyscallError")):
         return ("Python < 3.10's SSLObject raises SSLSyscallError for an EOF in the"
                 " handshake (bpo-31122, fixed in 3.10); the backport's SSLObject raises"
-                " SSLEOFError as 3.10 on do: counted as handshake:eof")
+                " SSLEOFError as 3.10 and later do: counted as handshake:eof")
     return None
 
 
