@@ -345,6 +345,58 @@ class CheckTableTests(unittest.TestCase):
         self.assertEqual(len(set(line.index(line.split()[1]) for line in lines[1:3])), 1)
 
 
+class FaultHarnessTests(unittest.TestCase):
+    """tests/fault_harness.py and fault_server.py, under Python 3."""
+
+    @classmethod
+    def setUpClass(cls):
+        sys.path.insert(0, os.path.join(TOP, "tests"))
+        import fault_harness
+        import fault_server
+        cls.h, cls.s = fault_harness, fault_server
+
+    def test_plan(self):
+        plan = self.s.make_plan(7, 48, 3, 16, 1 / 3.)
+        self.assertEqual(plan, self.s.make_plan(7, 48, 3, 16, 1 / 3.))
+        self.assertEqual(sum(c["thread"] == 0 for c in plan), 48)
+        kinds = set(c["kind"] for c in plan)
+        self.assertTrue(set(self.s.FAULTS + self.s.BENIGN + ["none"]) <= kinds)
+        self.assertGreaterEqual(sum(c["kind"] in self.s.FAULTS for c in plan), len(plan) // 3)
+        self.assertEqual(set(c["client"] for c in plan), {"sslsocket", "sslobject"})
+        self.assertTrue(all(c["tls"] == "1.2" for c in plan if c["kind"] == "renegotiate"))
+        self.assertTrue(all(max(c["chunks"]) <= 16384 and sum(c["chunks"]) == c["size"]
+                            for c in plan))
+        self.assertEqual(len(set(c["digest"] for c in plan)), len(plan))
+
+    def test_payload_is_the_same_on_both_sides(self):
+        for size in (0, 1, 31, 32, 33, 100000):
+            self.assertEqual(self.h.payload(3, 5, size), self.s.payload(3, 5, size))
+
+    def test_mappings(self):
+        r27 = {"kind": "reset", "client": "sslsocket/raise", "class": "reset", "error": ""}
+        r3 = {"class": "eof", "error": "SSLEOFError: EOF"}
+        self.assertTrue(self.h.mapping(r27, r3, {"python": "3.11.7"}))
+        self.assertIsNone(self.h.mapping(r27, r3, {"python": "3.9.2"}))
+        self.assertIsNone(self.h.mapping(dict(r27, kind="none"), r3, {"python": "3.11.7"}))
+        r27 = {"kind": "eof-handshake", "client": "sslobject", "class": "handshake:eof"}
+        r3 = {"class": "handshake:ssl-error", "error": "SSLSyscallError: Some I/O error"}
+        self.assertTrue(self.h.mapping(r27, r3, {"python": "3.9.2"}))
+        self.assertIsNone(self.h.mapping(r27, r3, {"python": "3.11.7"}))
+        self.assertIsNone(self.h.mapping(
+            r27, dict(r3, error="SSLError: bad record mac"), {"python": "3.9.2"}))
+        self.assertEqual(self.h.parse_seeds("1-3,9"), [1, 2, 3, 9])
+
+    @unittest.skipUnless(shutil.which("openssl"), "no openssl command")
+    def test_a_small_run_under_python3(self):
+        proc = subprocess.run(
+            [sys.executable, os.path.join(TOP, "tests", "fault_harness.py"), "run",
+             "--seed", "1", "--main", "12", "--threads", "1", "--per-thread", "8",
+             "--timeout", "30"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            universal_newlines=True, timeout=90)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("20 connections in 2 threads", proc.stdout)
+
+
 class BuildShArgumentTests(TempDir):
     """Every argument is checked before any work: nothing is created."""
 
@@ -397,6 +449,7 @@ class BuildShArgumentTests(TempDir):
                      "dist-debian-bullseye-openssl-1.1.1w", "release-reproducible-and-verified",
                      "hygiene-dropins-match-series",
                      "interop-python3", "hardening-misuse",
+                     "fault-harness-openssl-system", "fault-harness-openssl-1.1.1w",
                      "i386-openssl-1.1.1w-test_ssl", "i386-openssl-system-is-32-bit",
                      "no-new-warnings-i386-openssl-system"):
             self.assertIn(name, names)

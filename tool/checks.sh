@@ -68,6 +68,8 @@ stdlib-openssl-$o-no-new-failures ci   1.1.1   build  1      stdlib_no_new_failu
 client-gevent-openssl-$o          ci   1.1.1   build  1      client_compare gevent
 client-trollius-openssl-$o        ci   1.1.1   build  1      client_compare trollius
 sslsocket-compat-openssl-$o       ci   1.1.1   build  1      client_compare sslsocket
+fault-harness-openssl-$o          ci   1.1.1   build  1      fault_harness 1-8
+fault-harness-full-openssl-$o     full 1.1.1   build  1      fault_harness 9-58
 dist-debian-$DEBIAN_OLD-openssl-$o ci  1.1.1   -      1      test_dist_debian_bullseye
 backport-python.org-openssl-system-install ci system - 1      backport_install python.org-system
 backport-python.org-openssl-system-test_ssl ci system - tests  backport_test_ssl python.org-system
@@ -104,10 +106,14 @@ client-trollius-openssl-system        ci   system  build  1      client_compare 
 sslsocket-compat-openssl-system       ci   system  build  1      client_compare sslsocket
 interop-python3                       ci   system  build  tests  unittests test_interop.py
 tls-in-tls-openssl-system             ci   system  build  tests  unittests test_tls_in_tls.py
+fault-harness-openssl-system          ci   system  build  1      fault_harness 1-8
+fault-harness-full-openssl-system     full system  build  1      fault_harness 9-58
 openssl-$n-series                    ci   $n     -      1      whole_series_passes
 no-new-warnings-openssl-$n           ci   $n     build  1      no_new_warnings
 hashlib-fips-policy-openssl-$n       ci   $n     build  1      one_test_passes test_hashlib test_openssl_policy_refusal_stands
 stdlib-openssl-$n-no-new-failures    ci   $n     build  1      stdlib_no_new_failures
+fault-harness-openssl-$n             ci   $n     build  1      fault_harness 1-8
+fault-harness-full-openssl-$n        full $n     build  1      fault_harness 9-58
 hardening-refleak-test_ssl            ci   system  series 1      do_refleak
 hardening-asan-test_ssl               ci   system  series 1      do_asan
 hardening-fuzz-under-asan             ci   system  series 1      test_fuzz

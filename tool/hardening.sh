@@ -68,3 +68,25 @@ test_fuzz_plain() {
     run_script fuzz "" fuzz_sslobject.py --cases "${OPT_CASES:-5000}" --seed 546
 }
 test_threads() { do_threads "$([ "$OPT_FULL" = 1 ] && echo 60 || echo 10)"; }
+
+# fault_harness [SEEDS]: many connections at once, in one thread's select()
+# loop and in threads sharing one SSLContext, against a server that
+# misbehaves on a third of them (tests/fault_harness.py): every healthy
+# connection gets exactly its bytes, and every faulty one ends in the
+# outcome class a Python 3 on the same OpenSSL gives, seed by seed.  The
+# reference: Debian bullseye's python3.9 on 1.1.1w, the system's python3
+# on the system's OpenSSL; there is no Python 3 on 3.5 here, so 3.5 is
+# compared with the system's python3 as a proxy.  SEEDS: 1-8, and the full
+# row's 9-58.
+fault_harness() {
+    local py3=python3
+    need_tools openssl
+    case "$OPENSSL_LEG" in
+        "$OPENSSL111_VERSION") peers_py39; py3=$BUILD/peers/py39/python3.9 ;;
+        system) ;;
+        *) echo "fault-harness: no Python 3 on OpenSSL $OPENSSL_LEG here: the reference is" \
+               "$(python3 -c 'import ssl, sys; print("Python %d.%d on %s" % (sys.version_info[:2] + (ssl.OPENSSL_VERSION,)))'), a proxy" ;;
+    esac
+    python3 "$TOP/tests/fault_harness.py" compare --python "$(obj_dir "$OPENSSL_LEG")/python" \
+        --reference "$py3" --seeds "${1:-1-8}"
+}
