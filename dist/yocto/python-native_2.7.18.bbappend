@@ -27,6 +27,7 @@ SRC_URI += " \
     file://0019-2.7-bpo-22559-Clear-a-refused-server-name-s-error-fo.patch \
     file://0020-2.7-bpo-22559-Add-the-owner-attribute-of-_ssl._SSLSo.patch \
     file://0021-2.7-bpo-22559-Raise-SSLWantReadError-without-formatt.patch \
-    file://0022-2.7-bpo-22559-Skip-SSL_read-when-an-SSLObject-has-no.patch \
-    file://0023-2.7-bpo-22559-Document-PEP-546-in-What-s-New.patch \
+    file://0022-2.7-bpo-22559-Leave-OpenSSL-s-error-queue-empty-on-e.patch \
+    file://0023-2.7-bpo-22559-Skip-SSL_read-when-an-SSLObject-has-no.patch \
+    file://0024-2.7-bpo-22559-Document-PEP-546-in-What-s-New.patch \
 "
