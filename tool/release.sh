@@ -83,7 +83,7 @@ make_release() {
     cp "$(sdist_path)" "$stage/$top/"
     sed -e "s/@TOP@/$top/g" -e "s/@VERSION@/$(backport_version)/g" \
         "$TOOL/release-README.in" >"$stage/$top/README"
-    (cd "$stage/$top" && find . -type f ! -name SHA256SUMS | sed 's|^\./||' |
+    (cd "$stage/$top" && find . -type f ! -name 'SHA256SUMS*' | sed 's|^\./||' |
         LC_ALL=C sort | xargs sha256sum) >"$stage/$top/SHA256SUMS.new"
     mv "$stage/$top/SHA256SUMS.new" "$stage/$top/SHA256SUMS"
     (cd "$stage" && LC_ALL=C tar --sort=name --format=gnu --mtime="$RELEASE_DATE 00:00:00Z" \
