@@ -17,6 +17,10 @@
 BACKPORT_DEBIAN_VERSION=2.7.18-8+deb11u1
 BACKPORT_DEBIAN_PACKAGES="python2.7-minimal libpython2.7-minimal libpython2.7-stdlib
  libpython2.7 python2.7-dev libpython2.7-dev"
+# setuptools (the backport's setup.py needs it) and pip 20.3.4 (as a wheel,
+# python-pip-whl; bullseye has no python-pip for 2.7), as bullseye packages
+# them: the only versions bullseye has
+BACKPORT_DEBIAN_TOOLS="python-setuptools python-pkg-resources python-pip-whl"
 BACKPORT_PYENV=${PYENV_ROOT:-$HOME/.pyenv}/versions/$PY_VERSION
 
 bp_dir() { printf '%s\n' "$BUILD/backport/$1"; }
@@ -26,17 +30,25 @@ bp_dir() { printf '%s\n' "$BUILD/backport/$1"; }
 bp_libtest() { printf '%s\n' "$BUILD/backport/series/Lib/test"; }
 
 # bp_wrappers NAME REAL [VAR=VALUE...]: NAME/python and NAME/python-installed.
+# NAME/site (or $BACKPORT_SITE) is added as a site folder (site.addsitedir,
+# by a sitecustomize in NAME/boot), as pip's --target folder must be: its
+# .pth files run, and the backport's -nspkg.pth makes the backports
+# namespace (the package installs no backports/__init__.py).
 bp_wrappers() {
-    local name=$1 real=$2 d w extra; shift 2
+    local name=$1 real=$2 d w boot; shift 2
     d=$(bp_dir "$name")
-    mkdir -p "$d/startup"
-    printf '%s\n' "# install() at start: tool/backport.sh's python-installed" \
-        "from backports import ssl_memorybio" "ssl_memorybio.install()" \
-        >"$d/startup/sitecustomize.py"
+    mkdir -p "$d/boot" "$d/startup"
+    printf '%s\n' "# NAME/site as a site folder: tool/backport.sh's python" \
+        "import os, site" "site.addsitedir(os.environ['BACKPORT_SITE'])" \
+        >"$d/boot/sitecustomize.py"
+    { cat "$d/boot/sitecustomize.py"
+      printf '%s\n' "# install() at start: tool/backport.sh's python-installed" \
+        "from backports import ssl_memorybio" "ssl_memorybio.install()"
+    } >"$d/startup/sitecustomize.py"
     for w in python python-installed; do
-        extra=""; [ "$w" = python ] || extra=":$d/startup"
+        boot=$d/boot; [ "$w" = python ] || boot=$d/startup
         { printf '#!/bin/sh\n# %s with backports.ssl_memorybio (tool/backport.sh)\n' "$name"
-          printf "PYTHONPATH=\${BACKPORT_SITE:-'%s'}'%s'\${PYTHONPATH:+:\$PYTHONPATH}\nexport PYTHONPATH\n" "$d/site" "$extra"
+          printf "BACKPORT_SITE=\${BACKPORT_SITE:-'%s'}\nPYTHONPATH='%s'\${PYTHONPATH:+:\$PYTHONPATH}\nexport BACKPORT_SITE PYTHONPATH\n" "$d/site" "$boot"
           printf 'exec env'; printf " '%s'" "$@" "$real"; printf ' "$@"\n'
         } >"$d/$w"
         chmod +x "$d/$w"
@@ -60,7 +72,8 @@ bp_install() {
             >"$d/build.log" 2>&1 || { tail -n 30 "$d/build.log"; return 1; }
     else
         (cd "$src" && env "$@" "$d/python" setup.py build --build-base "$d/src/build" \
-            install --install-lib "$d/site") >"$d/build.log" 2>&1 ||
+            install --install-lib "$d/site" --single-version-externally-managed \
+            --record "$d/src/installed-files.txt") >"$d/build.log" 2>&1 ||
             { tail -n 30 "$d/build.log"; return 1; }
     fi
     grep -E '^ *[^ ]*gcc .* -c src/_ssl\.c' "$d/build.log" | head -n 1
@@ -112,6 +125,7 @@ bp_debian_interpreter() {
         die "no $arch-gcc, which Debian's python2.7 builds extensions with (apt-get install gcc)"
     if [ ! -f "$root/.done" ]; then
         for p in $BACKPORT_DEBIAN_PACKAGES "$@"; do pkgs+=("$p=$BACKPORT_DEBIAN_VERSION"); done
+        pkgs+=($BACKPORT_DEBIAN_TOOLS)
         deb_unpack "$DEBIAN_OLD" "$root" "$BUILD/logs/backport-$name.log" "${pkgs[@]}"
         touch "$root/.done"
     fi
@@ -271,7 +285,8 @@ backport_refusals() {
     # whose _ssl loads 1.1.1w
     (cd "$src" && env CPPFLAGS="-I$(bp_dir debian-bullseye)/root/usr/include/python2.7 -I$(bp_dir debian-bullseye)/root/usr/include" \
         "$(bp_dir debian-bullseye)/python" setup.py build --build-base "$d/b3" \
-        install --install-lib "$d/site3") >"$d/build3.log" 2>&1 ||
+        install --install-lib "$d/site3" --single-version-externally-managed \
+        --record "$d/r3") >"$d/build3.log" 2>&1 ||
         { tail "$d/build3.log"; return 1; }
     bp_refused debian-bullseye "$d/site3" 'libssl.so.1.1' 'libssl.so.3'
     # and 1.1.1w into an interpreter on the system's 3.0 (pyenv's, or
@@ -283,7 +298,8 @@ backport_refusals() {
     OPT_OPENSSL=1.1.1; do_openssl
     (cd "$src" && env "CPPFLAGS=$OPENSSL_CPPFLAGS" "LDFLAGS=$OPENSSL_LDFLAGS" \
         "$(bp_dir "$other")/python" setup.py build --build-base "$d/b1" \
-        install --install-lib "$d/site1") >"$d/build1.log" 2>&1 ||
+        install --install-lib "$d/site1" --single-version-externally-managed \
+        --record "$d/r1") >"$d/build1.log" 2>&1 ||
         { tail "$d/build1.log"; return 1; }
     bp_refused "$other" "$d/site1" 'libssl.so.3' 'libssl.so.1.1'
     # the minimum interpreter, per OpenSSL
