@@ -19,8 +19,9 @@ BACKPORT_DEBIAN_PACKAGES="python2.7-minimal libpython2.7-minimal libpython2.7-st
  libpython2.7 python2.7-dev libpython2.7-dev"
 # setuptools (the backport's setup.py needs it) and pip 20.3.4 (as a wheel,
 # python-pip-whl; bullseye has no python-pip for 2.7), as bullseye packages
-# them: the only versions bullseye has
-BACKPORT_DEBIAN_TOOLS="python-setuptools python-pkg-resources python-pip-whl"
+# them: the only versions bullseye has (libffi7: ctypes, which setuptools
+# imports)
+BACKPORT_DEBIAN_TOOLS="python-setuptools python-pkg-resources python-pip-whl libffi7"
 BACKPORT_PYENV=${PYENV_ROOT:-$HOME/.pyenv}/versions/$PY_VERSION
 
 bp_dir() { printf '%s\n' "$BUILD/backport/$1"; }
@@ -131,7 +132,7 @@ bp_debian_interpreter() {
     fi
     bp_on_openssl 1.1.1
     bp_wrappers "$name" "$root/usr/bin/$binary" "PYTHONHOME=$root/usr" \
-        "LD_LIBRARY_PATH=$BUILD/openssl/$OPENSSL111_VERSION/usr/lib/$arch"
+        "LD_LIBRARY_PATH=$BUILD/openssl/$OPENSSL111_VERSION/usr/lib/$arch:$root/usr/lib/$arch"
 }
 # bp_debian_install NAME INCLUDE: the backport built for it.  Its distutils
 # names /usr/include/INCLUDE (python2.7-dev) whatever PYTHONHOME says; its
@@ -354,4 +355,208 @@ backport_bench() {
     command -v valgrind >/dev/null ||
         { echo "skipped: valgrind is not installed (apt-get install valgrind)"; return 77; }
     do_bench_backport
+}
+
+# --- install routes, as backport/README says them --------------------------------
+
+# bp_readme LINE: LINE (with VERSION for the version) is one of
+# backport/README's command lines, word for word; prints it with the version.
+bp_readme() {
+    grep -qxF "    $1" "$BACKPORT/README" ||
+        die "backport/README has no command line '$1' (the check runs the README's own)"
+    printf '%s\n' "${1//VERSION/$(backport_version)}"
+}
+
+# bp_route_env NAME: a folder NAME/route with bin/python2.7 (and
+# bin/python2.7-dbg for Debian's -dbg) running NAME's interpreter with no
+# backport site (BACKPORT_SITE empty) and a private PYTHONUSERBASE
+# NAME/route/user; prints the folder.
+bp_route_env() {
+    local d r; d=$(bp_dir "$1"); r=$d/route
+    rm -rf "$r"; mkdir -p "$r/bin" "$r/user" "$r/empty"
+    printf '#!/bin/sh\nBACKPORT_SITE=%s PYTHONUSERBASE=%s exec %s "$@"\n' \
+        "$r/empty" "$r/user" "$d/python" >"$r/bin/python2.7"
+    chmod +x "$r/bin/python2.7"
+    cp "$r/bin/python2.7" "$r/bin/python2.7-dbg"
+    printf '%s\n' "$r"
+}
+
+# bp_route_check R PY: the installed package imports from the user site (not
+# from the tarball), install() works and a handshake starts.
+bp_route_check() {
+    (cd / && "$1/bin/$2" -c '
+import site, ssl, sys
+from backports import ssl_memorybio as m
+assert m.__file__.startswith(site.USER_SITE), (m.__file__, site.USER_SITE)
+m.install()
+ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+o = ctx.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_hostname="localhost")
+try:
+    o.do_handshake()
+except ssl.SSLWantReadError:
+    pass
+print("%s %s: imports from %s, install() and a handshake" % (
+    sys.executable, sys.version.split()[0], m.__file__))')
+}
+
+# backport_route_setup_py NAME PY: Debian bullseye with Debian's packages
+# only: the tarball unpacked and 'PY setup.py install --user' (python2.7,
+# or python2.7-dbg), as backport/README says.  The unpacked interpreter's
+# distutils names /usr/include (not its root): CPPFLAGS say where its
+# headers and bullseye's libssl-dev are, which apt-get install puts there.
+backport_route_setup_py() {
+    local name=$1 py=$2 r inc; r=$(bp_route_env "$name")
+    bp_ready "$name"
+    inc=python2.7; [ "$py" = python2.7 ] || inc=python2.7_d
+    local untar cdir setup
+    untar=$(bp_readme 'tar -xzf backports.ssl_memorybio-VERSION.tar.gz')
+    cdir=$(bp_readme 'cd backports.ssl_memorybio-VERSION')
+    if [ "$py" = python2.7 ]; then setup=$(bp_readme 'python2.7 setup.py install --user')
+    else setup=$(bp_readme 'python2.7-dbg setup.py install --user'); fi
+    echo "$untar; $cdir; $setup"
+    cp "$(sdist_path)" "$r/"
+    (cd "$r" && PATH=$r/bin:$PATH \
+        CPPFLAGS="-I$(bp_dir "$name")/root/usr/include/$inc -I$(bp_dir "$name")/root/usr/include $OPENSSL_CPPFLAGS" \
+        LDFLAGS="$OPENSSL_LDFLAGS" bash -ec "$untar; $cdir; $setup") >"$r/log" 2>&1 ||
+        { tail -n 30 "$r/log"; return 1; }
+    ls "$r/user/lib/python2.7/site-packages"
+    bp_route_check "$r" "$py"
+}
+
+# backport_route_pip NAME: pip, as backport/README says: Debian's pip
+# 20.3.4 wheel (python-pip-whl) on bullseye, 'python2.7 -m pip' on
+# python.org's and pyenv's.
+backport_route_pip() {
+    local name=$1 r cmd; r=$(bp_route_env "$name")
+    [ "$name" != pyenv ] || ! bp_no_pyenv || return 0
+    bp_ready "$name"
+    case $name in
+    debian-*)
+        cmd=$(bp_readme 'python2.7 /usr/share/python-wheels/pip-20.3.4-py2.py3-none-any.whl/pip install --user backports.ssl_memorybio-VERSION.tar.gz')
+        echo "$cmd"
+        # /usr of the unpacked bullseye
+        cmd=${cmd//\/usr\//$(bp_dir "$name")\/root\/usr\/}
+        set -- "CPPFLAGS=-I$(bp_dir "$name")/root/usr/include/python2.7 -I$(bp_dir "$name")/root/usr/include $OPENSSL_CPPFLAGS" \
+            "LDFLAGS=$OPENSSL_LDFLAGS" ;;
+    *)  cmd=$(bp_readme 'python2.7 -m pip install --user backports.ssl_memorybio-VERSION.tar.gz')
+        echo "$cmd"
+        set -- "CPPFLAGS=${OPENSSL_CPPFLAGS:-}" "LDFLAGS=${OPENSSL_LDFLAGS:-}" ;;
+    esac
+    cp "$(sdist_path)" "$r/"
+    (cd "$r" && env PATH="$r/bin:$PATH" PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+        PIP_NO_CACHE_DIR=1 "$@" bash -ec "$cmd") >"$r/log" 2>&1 ||
+        { tail -n 30 "$r/log"; return 1; }
+    grep -E '^Successfully installed' "$r/log"
+    ls "$r/user/lib/python2.7/site-packages"
+    bp_route_check "$r" python2.7
+}
+
+# backport_namespace: beside backports.ssl_match_hostname 3.7.0.1 (its
+# sdist, pinned by hash; it ships the shared pkgutil-style
+# backports/__init__.py), both installed with Debian bullseye's pip 20.3.4
+# into one user site: uninstalling ours leaves theirs importable, and
+# uninstalling theirs leaves ours importable.
+BP_NEIGHBOUR="backports.ssl_match_hostname==3.7.0.1 bb82e60f9fbf4c080eabd957c39f0641f0fc247d9a16e31e26d594d8f42b9fd2"
+backport_namespace() {
+    local name=debian-bullseye r cache=$BUILD/backport/cache f pip both
+    bp_ready "$name"
+    f=$cache/backports.ssl_match_hostname-3.7.0.1.tar.gz
+    if [ ! -f "$f" ] || [ "$(sha256_of "$f")" != "${BP_NEIGHBOUR#* }" ]; then
+        mkdir -p "$cache"
+        python3 -m pip --version >/dev/null 2>&1 ||
+            die "python3's pip is needed to fetch ${BP_NEIGHBOUR%% *} (apt-get install python3-pip)"
+        awk '{print $1 " --hash=sha256:" $2}' <<<"$BP_NEIGHBOUR" >"$cache/req.txt"
+        run "$BUILD/logs/backport-neighbour-fetch.log" python3 -m pip download -q \
+            --disable-pip-version-check --no-cache-dir --no-deps --require-hashes \
+            --no-binary=:all: -d "$cache" -r "$cache/req.txt"
+        [ "$(sha256_of "$f")" = "${BP_NEIGHBOUR#* }" ] || die "$f does not match its pinned hash"
+    fi
+    r=$(bp_route_env "$name")
+    pip="$r/bin/python2.7 $(bp_dir "$name")/root/usr/share/python-wheels/pip-20.3.4-py2.py3-none-any.whl/pip"
+    export PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+    export CPPFLAGS="-I$(bp_dir "$name")/root/usr/include/python2.7 -I$(bp_dir "$name")/root/usr/include $OPENSSL_CPPFLAGS"
+    export LDFLAGS=$OPENSSL_LDFLAGS
+    both="from backports import ssl_match_hostname, ssl_memorybio"
+    bp_ns_step() {   # DESCRIPTION PIP-ARGS... -- PYTHON-IMPORT
+        local what=$1; shift
+        local args=(); while [ "$1" != -- ]; do args+=("$1"); shift; done; shift
+        (cd "$r" && $pip "${args[@]}") >>"$r/log" 2>&1 || { tail -n 20 "$r/log"; return 1; }
+        (cd / && "$r/bin/python2.7" -c "$1; print('$what: ok')") ||
+            { echo "$what: fails"; ls -R "$r/user/lib/python2.7/site-packages" | head -20; return 1; }
+    }
+    cp "$(sdist_path)" "$f" "$r/"
+    bp_ns_step "theirs installed" install --user "$(basename "$f")" -- "from backports import ssl_match_hostname"
+    bp_ns_step "both installed" install --user "$(basename "$(sdist_path)")" -- "$both"
+    ls "$r/user/lib/python2.7/site-packages"
+    bp_ns_step "ours uninstalled, theirs imports" uninstall -y backports.ssl_memorybio -- \
+        "from backports import ssl_match_hostname; ssl_match_hostname.match_hostname"
+    (cd / && ! "$r/bin/python2.7" -c "from backports import ssl_memorybio" 2>/dev/null) ||
+        die "ours still imports after its uninstall"
+    bp_ns_step "ours again" install --user "$(basename "$(sdist_path)")" -- "$both"
+    bp_ns_step "theirs uninstalled, ours imports" uninstall -y backports.ssl_match_hostname -- \
+        "from backports import ssl_memorybio; ssl_memorybio.install(); import ssl; ssl.MemoryBIO"
+    (cd / && ! "$r/bin/python2.7" -c "from backports import ssl_match_hostname" 2>/dev/null) ||
+        die "theirs still imports after its uninstall"
+}
+
+# backport_openssl_prefix: SSL_MEMORYBIO_OPENSSL pointed at a Debian
+# multiarch prefix (bullseye's libssl-dev and libssl1.1 unpacked:
+# include/x86_64-linux-gnu, lib/x86_64-linux-gnu) builds, links there with
+# an rpath and imports on bullseye's python2.7; a prefix without the
+# headers, or with the runtime library alone, is refused saying what it
+# needs.
+backport_openssl_prefix() {
+    local name=debian-bullseye d=$BUILD/backport/openssl-prefix src root out arch
+    bp_ready "$name"
+    arch=$(gcc -print-multiarch)
+    root=$(bp_dir "$name")/root
+    rm -rf "$d"; mkdir -p "$d"
+    tar -xzf "$(sdist_path)" -C "$d"
+    src=$d/backports.ssl_memorybio-$(backport_version)
+    local prefix=$BUILD/openssl/$OPENSSL111_VERSION/usr
+    [ -d "$prefix/include/$arch/openssl" ] && [ -e "$prefix/lib/$arch/libssl.so" ] ||
+        die "$prefix is no multiarch prefix"
+    (cd "$src" && env SSL_MEMORYBIO_OPENSSL="$prefix" \
+        CPPFLAGS="-I$root/usr/include/python2.7 -I$root/usr/include" \
+        "$(bp_dir "$name")/python" setup.py build --build-base "$d/b" \
+        install --install-lib "$d/site" --single-version-externally-managed \
+        --record "$d/r") >"$d/build.log" 2>&1 || { tail -n 20 "$d/build.log"; return 1; }
+    grep -E -- "-I$prefix/include/$arch" "$d/build.log" | head -n 1 | grep -o -- "-I$prefix/include[^ ]*" | tr '\n' ' '; echo
+    readelf -d "$d"/site/backports/ssl_memorybio/_ssl_memorybio*.so | grep -E 'RPATH|RUNPATH'
+    readelf -d "$d"/site/backports/ssl_memorybio/_ssl_memorybio*.so | grep -q "$prefix/lib/$arch" ||
+        die "no rpath to $prefix/lib/$arch"
+    env BACKPORT_SITE="$d/site" "$(bp_dir "$name")/python" -c '
+from backports import ssl_memorybio; ssl_memorybio.install(); import ssl; ssl.MemoryBIO
+print("SSL_MEMORYBIO_OPENSSL=multiarch prefix: builds and imports")'
+    # refused: no headers; the runtime library alone (no libssl.so)
+    mkdir -p "$d/runtime-only/include/openssl" "$d/runtime-only/lib/$arch"
+    cp "$prefix/include/openssl/ssl.h" "$d/runtime-only/include/openssl/"
+    cp "$prefix/lib/$arch/libssl.so.1.1" "$d/runtime-only/lib/$arch/"
+    for bad in "$d/nothing" "$d/runtime-only"; do
+        mkdir -p "$bad"
+        out=$(cd "$src" && env SSL_MEMORYBIO_OPENSSL="$bad" "$(bp_dir "$name")/python" \
+            setup.py build --build-base "$d/b-bad" 2>&1) &&
+            die "SSL_MEMORYBIO_OPENSSL=$bad was not refused: $out"
+        echo "refused: $(tail -n 1 <<<"$out")"
+        [[ $out == *"SSL_MEMORYBIO_OPENSSL=PREFIX needs"*"$bad has "* ]] ||
+            die "no clear refusal for $bad: $out"
+    done
+}
+
+# backport_other_build: a package built by python2.7 does not import into
+# python2.7-dbg, and one built by python2.7-dbg not into python2.7 (Debian
+# bullseye's): each an ImportError that says which build to make.
+backport_other_build() {
+    local out plain=debian-bullseye dbg=debian-bullseye-dbg
+    bp_ready "$plain"; bp_ready "$dbg"
+    out=$(env BACKPORT_SITE="$(bp_dir "$plain")/site" "$(bp_dir "$dbg")/python" \
+        -c 'from backports import ssl_memorybio' 2>&1) && die "python2.7-dbg imported python2.7's build"
+    echo "python2.7-dbg, python2.7's build: $(tail -n 1 <<<"$out")"
+    [[ $out == *"built for a plain (non-debug) interpreter"*"python2.7-dbg is a debug build"*"python2.7-dbg setup.py install"* ]] ||
+        die "no clear message"
+    out=$(env BACKPORT_SITE="$(bp_dir "$dbg")/site" "$(bp_dir "$plain")/python" \
+        -c 'from backports import ssl_memorybio' 2>&1) && die "python2.7 imported python2.7-dbg's build"
+    echo "python2.7, python2.7-dbg's build: $(tail -n 1 <<<"$out")"
+    [[ $out == *"built for a debug interpreter"*"python2.7 is a plain (non-debug) build"*"python2.7 setup.py install"* ]] ||
+        die "no clear message"
 }
