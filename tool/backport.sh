@@ -411,8 +411,8 @@ backport_route_setup_py() {
     local untar cdir setup
     untar=$(bp_readme 'tar -xzf backports.ssl_memorybio-VERSION.tar.gz')
     cdir=$(bp_readme 'cd backports.ssl_memorybio-VERSION')
-    if [ "$py" = python2.7 ]; then setup=$(bp_readme 'python2.7 setup.py install --user')
-    else setup=$(bp_readme 'python2.7-dbg setup.py install --user'); fi
+    setup="$(bp_readme "mkdir -p \"\$($py -m site --user-site)\"")"
+    setup+="; $(bp_readme "$py setup.py install --user")"
     echo "$untar; $cdir; $setup"
     cp "$(sdist_path)" "$r/"
     (cd "$r" && PATH=$r/bin:$PATH \
