@@ -77,7 +77,7 @@ bp_install() {
             --record "$d/src/installed-files.txt") >"$d/build.log" 2>&1 ||
             { tail -n 30 "$d/build.log"; return 1; }
     fi
-    grep -E '^ *[^ ]*gcc .* -c src/_ssl\.c' "$d/build.log" | head -n 1
+    [ "$name" = pypy ] || grep -E '^ *[^ ]*gcc .* -c src/_ssl\.c' "$d/build.log" | head -n 1
     # the interpreter's own warning flags (-Wall ...): no warning at all
     ! grep -E ': warning: ' "$d/build.log"
     "$d/python" -c '
@@ -97,7 +97,13 @@ m.install(); m.install()
 assert ssl.MemoryBIO is m.MemoryBIO and ssl.SSLContext.wrap_bio
 print("%s: Python %s, %s; backport %s" % (sys.argv[1], sys.version.split()[0],
       ssl.OPENSSL_VERSION, m.__file__))' "$name"
-    ldd "$d"/site/backports/ssl_memorybio/_ssl_memorybio*.so | grep -E 'lib(ssl|crypto)'
+    if [ "$name" = pypy ]; then
+        ! ls "$d"/site/backports/ssl_memorybio/*.so 2>/dev/null ||
+            die "a C module was built for PyPy"
+        echo "pypy: no C module, the pure-Python path (_pypy.py)"
+    else
+        ldd "$d"/site/backports/ssl_memorybio/_ssl_memorybio*.so | grep -E 'lib(ssl|crypto)'
+    fi
     date +%s >"$d/installed"
 }
 
@@ -559,4 +565,44 @@ backport_other_build() {
     echo "python2.7, python2.7-dbg's build: $(tail -n 1 <<<"$out")"
     [[ $out == *"built for a debug interpreter"*"python2.7 is a plain (non-debug) build"*"python2.7 setup.py install"* ]] ||
         die "no clear message"
+}
+
+# --- PyPy 2.7 ----------------------------------------------------------------------
+
+# bp_interpreter_pypy: Debian bullseye's pypy (7.3.3, Python 2.7.18),
+# unpacked below build/backport/pypy and run on the 1.1.1w it was built for
+# (its _ssl is cffi over libssl1.1).  No C is compiled for it: the backport
+# takes its pure-Python path over PyPy's own _ssl.
+BACKPORT_PYPY_PACKAGES="pypy pypy-lib pypy-setuptools pypy-pkg-resources libffi7"
+bp_interpreter_pypy() {
+    local root arch; root=$(bp_dir pypy)/root
+    arch=$(gcc -print-multiarch)
+    if [ ! -f "$root/.done" ]; then
+        deb_unpack "$DEBIAN_OLD" "$root" "$BUILD/logs/backport-pypy.log" $BACKPORT_PYPY_PACKAGES
+        touch "$root/.done"
+    fi
+    bp_on_openssl 1.1.1
+    bp_wrappers pypy "$root/usr/lib/pypy/bin/pypy-c" \
+        "LD_LIBRARY_PATH=$BUILD/openssl/$OPENSSL111_VERSION/usr/lib/$arch:$root/usr/lib/$arch"
+}
+# bp_install_pypy: 'pypy setup.py install' (bullseye has no pip for pypy),
+# which builds nothing: the package is Python only there.
+bp_install_pypy() {
+    bp_install pypy setup.py
+}
+
+# backport_pypy_refusal: a PyPy without the private pieces the pure-Python
+# path runs on (here: _cffi_ssl._stdssl.MemoryBIO, then
+# _SSLSocket.shutdown, hidden) refuses to import it, saying what is missing.
+backport_pypy_refusal() {
+    local out hide
+    bp_ready pypy
+    for hide in "import _cffi_ssl._stdssl as m; del m.MemoryBIO" \
+                "import _cffi_ssl._stdssl as m; del m._SSLSocket.shutdown"; do
+        out=$("$(bp_dir pypy)/python" -c "$hide
+from backports import ssl_memorybio" 2>&1) && die "imported without them: $out"
+        echo "$(tail -n 1 <<<"$out")"
+        [[ $out == *"ImportError: backports.ssl_memorybio on PyPy runs over PyPy's own _ssl"*"which this PyPy"*"lacks: no "* ]] ||
+            die "no clear refusal"
+    done
 }

@@ -55,6 +55,11 @@ backport-debian-$DEBIAN_OLD-route-pip ci  1.1.1   -      1      backport_route_p
 backport-debian-$DEBIAN_OLD-namespace-beside-ssl_match_hostname ci 1.1.1 - 1 backport_namespace
 backport-debian-$DEBIAN_OLD-openssl-multiarch-prefix ci 1.1.1 - 1 backport_openssl_prefix
 backport-debian-$DEBIAN_OLD-other-build-says-which ci 1.1.1 - 1  backport_other_build
+backport-pypy-7.3.3-install            ci   1.1.1   -      1      backport_install pypy
+backport-pypy-7.3.3-test_ssl           ci   1.1.1   -      tests  backport_test_ssl pypy
+backport-pypy-7.3.3-misuse             ci   1.1.1   -      1      backport_misuse pypy
+backport-pypy-7.3.3-threads            ci   1.1.1   -      1      backport_threads pypy
+backport-pypy-7.3.3-refused-without-its-private-pieces ci 1.1.1 - 1 backport_pypy_refusal
 backport-python.org-openssl-$o-install ci  1.1.1   -      1      backport_install python.org-$o
 backport-python.org-openssl-$o-test_ssl ci 1.1.1   -      tests  backport_test_ssl python.org-$o
 backport-python.org-openssl-$o-misuse ci   1.1.1   -      1      backport_misuse python.org-$o

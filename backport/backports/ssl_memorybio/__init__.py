@@ -48,6 +48,9 @@ def check_interpreter(version_info, openssl_version_number):
                    ".".join(map(str, version))))
 
 
+PYPY = "__pypy__" in sys.builtin_module_names
+
+
 def _other_build_message(error, here, debug, suffixes, executable):
     """What to say when the C module does not load because it was built
     for the other build of this 2.7 (plain or debug: Debian's python2.7
@@ -113,9 +116,16 @@ if hasattr(ssl, "MemoryBIO") and hasattr(ssl.SSLContext, "wrap_bio") and \
 else:
     NATIVE = False
     check_interpreter(sys.version_info, ssl.OPENSSL_VERSION_NUMBER)
-    # ImportError for an OpenSSL other than the one _ssl loaded, and for a
-    # module built for the other build of 2.7 (plain or debug)
-    _c = _load_c()
+    if PYPY:
+        # no C: the pure-Python path over PyPy's own _ssl (ImportError for
+        # a PyPy without its private memory-BIO pieces)
+        from backports.ssl_memorybio import _pypy as _c
+        _sslobj_context = _c._sslobj_context
+    else:
+        # ImportError for an OpenSSL other than the one _ssl loaded, and
+        # for a module built for the other build of 2.7 (plain or debug)
+        _c = _load_c()
+        _sslobj_context = _c._context_of
     from backports.ssl_memorybio import _sslobject
 
     # A debug interpreter's servername callback asserts that the SSL
@@ -150,7 +160,7 @@ else:
 
         @context.setter
         def context(self, ctx):
-            self._sslobj.context = _c._context_of(ctx)
+            self._sslobj.context = _sslobj_context(ctx)
             self._context = ctx
 
     class _SSLObjectClass(object):
