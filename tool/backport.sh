@@ -605,4 +605,14 @@ from backports import ssl_memorybio" 2>&1) && die "imported without them: $out"
         [[ $out == *"ImportError: backports.ssl_memorybio on PyPy runs over PyPy's own _ssl"*"which this PyPy"*"lacks: no "* ]] ||
             die "no clear refusal"
     done
+    # and, fail closed as on CPython: check_hostname without a name
+    "$(bp_dir pypy)/python-installed" -c '
+import ssl
+ctx = ssl.create_default_context()
+try:
+    ctx.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO())
+except ValueError as e:
+    print("refused: %s" % e)
+else:
+    raise SystemExit("check_hostname without server_hostname was accepted")'
 }

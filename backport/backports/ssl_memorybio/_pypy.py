@@ -303,6 +303,8 @@ def _wrap_bio(ctx, incoming, outgoing, server_side, server_hostname,
         if not hostname or hostname.startswith("."):
             raise ValueError("server_hostname cannot be an empty string "
                              "or start with a leading dot.")
+    if not server_side and ctx.check_hostname and not hostname:
+        raise ValueError("check_hostname requires server_hostname")
     self = _SSLObj(ctx)
     self.owner = ssl_obj
     self.server_hostname = hostname
