@@ -384,6 +384,7 @@ bp_route_env() {
         "$r/empty" "$r/user" "$d/python" >"$r/bin/python2.7"
     chmod +x "$r/bin/python2.7"
     cp "$r/bin/python2.7" "$r/bin/python2.7-dbg"
+    cp "$r/bin/python2.7" "$r/bin/pypy"
     printf '%s\n' "$r"
 }
 
@@ -407,7 +408,7 @@ print("%s %s: imports from %s, install() and a handshake" % (
 
 # backport_route_setup_py NAME PY: Debian bullseye with Debian's packages
 # only: the tarball unpacked and 'PY setup.py install --user' (python2.7,
-# or python2.7-dbg), as backport/README says.  The unpacked interpreter's
+# or python2.7-dbg; or bullseye's pypy), as backport/README says.  The unpacked interpreter's
 # distutils names /usr/include (not its root): CPPFLAGS say where its
 # headers and bullseye's libssl-dev are, which apt-get install puts there.
 backport_route_setup_py() {
@@ -425,7 +426,7 @@ backport_route_setup_py() {
         CPPFLAGS="-I$(bp_dir "$name")/root/usr/include/$inc -I$(bp_dir "$name")/root/usr/include $OPENSSL_CPPFLAGS" \
         LDFLAGS="$OPENSSL_LDFLAGS" bash -ec "$untar; $cdir; $setup") >"$r/log" 2>&1 ||
         { tail -n 30 "$r/log"; return 1; }
-    ls "$r/user/lib/python2.7/site-packages"
+    ls "$r"/user/lib/*/site-packages
     bp_route_check "$r" "$py"
 }
 

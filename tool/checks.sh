@@ -60,6 +60,7 @@ backport-pypy-7.3.3-test_ssl           ci   1.1.1   -      tests  backport_test_
 backport-pypy-7.3.3-misuse             ci   1.1.1   -      1      backport_misuse pypy
 backport-pypy-7.3.3-threads            ci   1.1.1   -      1      backport_threads pypy
 backport-pypy-7.3.3-refused-without-its-private-pieces ci 1.1.1 - 1 backport_pypy_refusal
+backport-pypy-7.3.3-route-setup.py     ci   1.1.1   -      1      backport_route_setup_py pypy pypy
 backport-python.org-openssl-$o-install ci  1.1.1   -      1      backport_install python.org-$o
 backport-python.org-openssl-$o-test_ssl ci 1.1.1   -      tests  backport_test_ssl python.org-$o
 backport-python.org-openssl-$o-misuse ci   1.1.1   -      1      backport_misuse python.org-$o
