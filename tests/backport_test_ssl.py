@@ -85,9 +85,9 @@ def selected(cls, name):
     return any(w in source for w in WORDS)
 
 
-def skipped(reason):
+def skipped(reason, why="needs a patched interpreter: "):
     def test(self):
-        raise unittest.SkipTest("needs a patched interpreter: " + reason)
+        raise unittest.SkipTest(why + reason)
     return test
 
 
@@ -117,7 +117,8 @@ def main():
             if tid in NEEDS_PATCHED:
                 setattr(cls, test, skipped(NEEDS_PATCHED[tid]))
             elif PYPY and tid in PYPY_DIFFERS:
-                setattr(cls, test, skipped("PyPy: " + PYPY_DIFFERS[tid]))
+                setattr(cls, test, skipped(PYPY_DIFFERS[tid],
+                                           "PyPy's _ssl differs: "))
             suite.addTest(cls(test))
     result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
     sys.exit(0 if result.wasSuccessful() else 1)
