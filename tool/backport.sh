@@ -511,7 +511,7 @@ backport_namespace() {
 # include/x86_64-linux-gnu, lib/x86_64-linux-gnu) builds, links there with
 # an rpath and imports on bullseye's python2.7; a prefix without the
 # headers, or with the runtime library alone, is refused saying what it
-# needs.
+# needs; so is setup.py without setuptools.
 backport_openssl_prefix() {
     local name=debian-bullseye d=$BUILD/backport/openssl-prefix src root out arch
     bp_ready "$name"
@@ -548,6 +548,12 @@ print("SSL_MEMORYBIO_OPENSSL=multiarch prefix: builds and imports")'
         [[ $out == *"SSL_MEMORYBIO_OPENSSL=PREFIX needs"*"$bad has "* ]] ||
             die "no clear refusal for $bad: $out"
     done
+    # and setup.py without setuptools (-S: no dist-packages, where
+    # bullseye's python-setuptools is) says which package brings it
+    out=$(cd "$src" && "$(bp_dir "$name")/python" -S setup.py build 2>&1) &&
+        die "setup.py ran without setuptools: $out"
+    echo "refused: $out"
+    [[ $out == *"needs setuptools"*"python-setuptools"* ]] || die "no clear refusal"
 }
 
 # backport_other_build: a package built by python2.7 does not import into
