@@ -58,6 +58,7 @@ backport-debian-$DEBIAN_OLD-other-build-says-which ci 1.1.1 - 1  backport_other_
 backport-pypy-7.3.3-install            ci   1.1.1   -      1      backport_install pypy
 backport-pypy-7.3.3-test_ssl           ci   1.1.1   -      tests  backport_test_ssl pypy
 backport-pypy-7.3.3-misuse             ci   1.1.1   -      1      backport_misuse pypy
+backport-pypy-7.3.3-fuzz               ci   1.1.1   -      1      backport_fuzz pypy
 backport-pypy-7.3.3-threads            ci   1.1.1   -      1      backport_threads pypy
 backport-pypy-7.3.3-refused-without-its-private-pieces ci 1.1.1 - 1 backport_pypy_refusal
 backport-pypy-7.3.3-route-setup.py     ci   1.1.1   -      1      backport_route_setup_py pypy pypy
@@ -66,6 +67,7 @@ backport-python.org-openssl-$o-test_ssl ci 1.1.1   -      tests  backport_test_s
 backport-python.org-openssl-$o-misuse ci   1.1.1   -      1      backport_misuse python.org-$o
 backport-python.org-openssl-$o-fuzz   ci   1.1.1   -      1      backport_fuzz python.org-$o
 backport-python.org-openssl-$o-threads ci  1.1.1   -      1      backport_threads python.org-$o
+backport-python.org-openssl-$o-route-pip ci 1.1.1   -      1      backport_route_pip python.org-$o
 backport-python.org-openssl-$o-tls-in-tls full 1.1.1 -    tests  backport_tls_in_tls python.org-$o
 bisect-openssl-$o-prefix-{0..N}   ci   1.1.1   -      1      bisect_prefix {n}
 stdlib-baseline-pristine-openssl-$o ci 1.1.1   -      1      stdlib_baseline
