@@ -29,6 +29,7 @@ OPT_FULL=0
 OPT_LIST=0
 OPT_CASES=""
 OPT_SECONDS=""
+OPT_ALLOW_DIRTY=0
 
 usage() {
     cat <<EOF
@@ -67,8 +68,10 @@ Commands:
                CPU-bound thread (--seconds N, default 60)
   misuse       every misuse of SSLObject/MemoryBIO raises a clear exception
   release      build/release/NAME-VERSION.tar.xz (VERSION, CHANGES) and
-               SHA256SUMS: the series, README, LICENSE, CHANGES, drop-ins;
-               byte-reproducible
+               SHA256SUMS (the tarball's): the series, the drop-ins, the
+               backport's sdist, clients/, a README of its own, LICENSE,
+               CHANGES; byte-reproducible; refuses uncommitted changes to
+               what it packs (git status) without --allow-dirty
   dist         rewrite the drop-ins' patch lists (dist/) from patches/series
   clean        remove the build folder
 
@@ -98,6 +101,8 @@ Options:
                     what it runs) and stop
   --cases N         with 'fuzz': how many cases (default 100000)
   --seconds N       with 'threads': how long (default 60)
+  --allow-dirty     with 'release': pack the files as they are, even with
+                    uncommitted changes (git status) or outside a git checkout
   -j N              parallel make jobs (default: $JOBS)
   -h, --help        this text
 
@@ -155,6 +160,7 @@ main() {
             --base) [ $# -ge 2 ] || die "--base needs a folder"; OPT_BASE=$2; shift ;;
             --base=*) OPT_BASE=${1#*=} ;;
             --full) OPT_FULL=1 ;;
+            --allow-dirty) OPT_ALLOW_DIRTY=1 ;;
             --list) OPT_LIST=1 ;;
             --cases) [ $# -ge 2 ] || die "--cases needs a number"; OPT_CASES=$2; shift ;;
             --seconds) [ $# -ge 2 ] || die "--seconds needs a number"; OPT_SECONDS=$2; shift ;;
@@ -174,6 +180,7 @@ main() {
     [ "$OPT_LIST" = 0 ] || [ "$cmd" = test ] || die "--list goes with 'test'"
     number -j "$JOBS"
     [ -z "$OPT_CASES" ] || number --cases "$OPT_CASES"
+    [ "$OPT_ALLOW_DIRTY" = 0 ] || [ "$cmd" = release ] || die "--allow-dirty goes with 'release'"
     [ -z "$OPT_SECONDS" ] || number --seconds "$OPT_SECONDS"
     openssl_option
     arch_option

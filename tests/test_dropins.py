@@ -57,12 +57,19 @@ class Generate(Tree):
     def test_parts_per_distribution(self):
         files = dropins.generate(self.top)
         everything = [n for n in sorted(self.FILES)]
-        self.assertEqual(files["dist/debian/bullseye/series.in.add"].split(), everything)
-        self.assertEqual(files["dist/debian/2.7.18-13/series.add"].split(),
+
+        def names(rel):
+            return [ln for ln in files[rel].splitlines() if not ln.startswith("#")]
+        self.assertEqual(names("dist/debian/bullseye/series.in.add"), everything)
+        self.assertEqual(names("dist/debian/2.7.18-13/series.add"),
                          ["0001-fix.patch", "0005-bio.patch"])
         # _hashlib only: 0002 touches _ssl.c, so it is not one of them.
-        self.assertEqual(files["dist/debian/2.7.18-13-hashlib/series.add"].split(),
+        self.assertEqual(names("dist/debian/2.7.18-13-hashlib/series.add"),
                          ["0003-evp.patch", "0004-build.patch"])
+
+    def test_every_generated_file_has_its_license_line(self):
+        for rel, text in dropins.generate(self.top).items():
+            self.assertIn(dropins.LICENSE_LINE + "\n", text, rel)
 
     def test_list_reads_what_the_tooling_reads(self):
         self.assertEqual(self.tool("write"), 0)

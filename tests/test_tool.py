@@ -422,6 +422,7 @@ class BuildShArgumentTests(TempDir):
         self.assert_refused("--seconds 1s: say a whole number", "--seconds", "1s", "threads")
         self.assert_refused("unknown command 'frob'", "frob")
         self.assert_refused("--list goes with 'test'", "--list")
+        self.assert_refused("--allow-dirty goes with 'release'", "--allow-dirty", "sdist")
         self.assert_refused("one command at a time", "apply", "build")
         self.assert_refused("no such file or folder", "--source", os.path.join(self.tmp, "none"))
         self.assert_refused("no include/openssl/ssl.h", "--openssl", self.tmp)

@@ -17,6 +17,11 @@
 BACKPORT_DEBIAN_VERSION=2.7.18-8+deb11u1
 BACKPORT_DEBIAN_PACKAGES="python2.7-minimal libpython2.7-minimal libpython2.7-stdlib
  libpython2.7 python2.7-dev libpython2.7-dev"
+# setuptools (the backport's setup.py needs it) and pip 20.3.4 (as a wheel,
+# python-pip-whl; bullseye has no python-pip for 2.7), as bullseye packages
+# them: the only versions bullseye has (libffi7: ctypes, which setuptools
+# imports)
+BACKPORT_DEBIAN_TOOLS="python-setuptools python-pkg-resources python-pip-whl libffi7"
 BACKPORT_PYENV=${PYENV_ROOT:-$HOME/.pyenv}/versions/$PY_VERSION
 
 bp_dir() { printf '%s\n' "$BUILD/backport/$1"; }
@@ -26,17 +31,25 @@ bp_dir() { printf '%s\n' "$BUILD/backport/$1"; }
 bp_libtest() { printf '%s\n' "$BUILD/backport/series/Lib/test"; }
 
 # bp_wrappers NAME REAL [VAR=VALUE...]: NAME/python and NAME/python-installed.
+# NAME/site (or $BACKPORT_SITE) is added as a site folder (site.addsitedir,
+# by a sitecustomize in NAME/boot), as pip's --target folder must be: its
+# .pth files run, and the backport's -nspkg.pth makes the backports
+# namespace (the package installs no backports/__init__.py).
 bp_wrappers() {
-    local name=$1 real=$2 d w extra; shift 2
+    local name=$1 real=$2 d w boot; shift 2
     d=$(bp_dir "$name")
-    mkdir -p "$d/startup"
-    printf '%s\n' "# install() at start: tool/backport.sh's python-installed" \
-        "from backports import ssl_memorybio" "ssl_memorybio.install()" \
-        >"$d/startup/sitecustomize.py"
+    mkdir -p "$d/boot" "$d/startup"
+    printf '%s\n' "# NAME/site as a site folder: tool/backport.sh's python" \
+        "import os, site" "site.addsitedir(os.environ['BACKPORT_SITE'])" \
+        >"$d/boot/sitecustomize.py"
+    { cat "$d/boot/sitecustomize.py"
+      printf '%s\n' "# install() at start: tool/backport.sh's python-installed" \
+        "from backports import ssl_memorybio" "ssl_memorybio.install()"
+    } >"$d/startup/sitecustomize.py"
     for w in python python-installed; do
-        extra=""; [ "$w" = python ] || extra=":$d/startup"
+        boot=$d/boot; [ "$w" = python ] || boot=$d/startup
         { printf '#!/bin/sh\n# %s with backports.ssl_memorybio (tool/backport.sh)\n' "$name"
-          printf "PYTHONPATH=\${BACKPORT_SITE:-'%s'}'%s'\${PYTHONPATH:+:\$PYTHONPATH}\nexport PYTHONPATH\n" "$d/site" "$extra"
+          printf "BACKPORT_SITE=\${BACKPORT_SITE:-'%s'}\nPYTHONPATH='%s'\${PYTHONPATH:+:\$PYTHONPATH}\nexport BACKPORT_SITE PYTHONPATH\n" "$d/site" "$boot"
           printf 'exec env'; printf " '%s'" "$@" "$real"; printf ' "$@"\n'
         } >"$d/$w"
         chmod +x "$d/$w"
@@ -60,10 +73,11 @@ bp_install() {
             >"$d/build.log" 2>&1 || { tail -n 30 "$d/build.log"; return 1; }
     else
         (cd "$src" && env "$@" "$d/python" setup.py build --build-base "$d/src/build" \
-            install --install-lib "$d/site") >"$d/build.log" 2>&1 ||
+            install --install-lib "$d/site" --single-version-externally-managed \
+            --record "$d/src/installed-files.txt") >"$d/build.log" 2>&1 ||
             { tail -n 30 "$d/build.log"; return 1; }
     fi
-    grep -E '^ *[^ ]*gcc .* -c src/_ssl\.c' "$d/build.log" | head -n 1
+    [ "$name" = pypy ] || grep -E '^ *[^ ]*gcc .* -c src/_ssl\.c' "$d/build.log" | head -n 1
     # the interpreter's own warning flags (-Wall ...): no warning at all
     ! grep -E ': warning: ' "$d/build.log"
     "$d/python" -c '
@@ -83,7 +97,13 @@ m.install(); m.install()
 assert ssl.MemoryBIO is m.MemoryBIO and ssl.SSLContext.wrap_bio
 print("%s: Python %s, %s; backport %s" % (sys.argv[1], sys.version.split()[0],
       ssl.OPENSSL_VERSION, m.__file__))' "$name"
-    ldd "$d"/site/backports/ssl_memorybio/_ssl_memorybio*.so | grep -E 'lib(ssl|crypto)'
+    if [ "$name" = pypy ]; then
+        ! ls "$d"/site/backports/ssl_memorybio/*.so 2>/dev/null ||
+            die "a C module was built for PyPy"
+        echo "pypy: no C module, the pure-Python path (_pypy.py)"
+    else
+        ldd "$d"/site/backports/ssl_memorybio/_ssl_memorybio*.so | grep -E 'lib(ssl|crypto)'
+    fi
     date +%s >"$d/installed"
 }
 
@@ -112,12 +132,13 @@ bp_debian_interpreter() {
         die "no $arch-gcc, which Debian's python2.7 builds extensions with (apt-get install gcc)"
     if [ ! -f "$root/.done" ]; then
         for p in $BACKPORT_DEBIAN_PACKAGES "$@"; do pkgs+=("$p=$BACKPORT_DEBIAN_VERSION"); done
+        pkgs+=($BACKPORT_DEBIAN_TOOLS)
         deb_unpack "$DEBIAN_OLD" "$root" "$BUILD/logs/backport-$name.log" "${pkgs[@]}"
         touch "$root/.done"
     fi
     bp_on_openssl 1.1.1
     bp_wrappers "$name" "$root/usr/bin/$binary" "PYTHONHOME=$root/usr" \
-        "LD_LIBRARY_PATH=$BUILD/openssl/$OPENSSL111_VERSION/usr/lib/$arch"
+        "LD_LIBRARY_PATH=$BUILD/openssl/$OPENSSL111_VERSION/usr/lib/$arch:$root/usr/lib/$arch"
 }
 # bp_debian_install NAME INCLUDE: the backport built for it.  Its distutils
 # names /usr/include/INCLUDE (python2.7-dev) whatever PYTHONHOME says; its
@@ -271,7 +292,8 @@ backport_refusals() {
     # whose _ssl loads 1.1.1w
     (cd "$src" && env CPPFLAGS="-I$(bp_dir debian-bullseye)/root/usr/include/python2.7 -I$(bp_dir debian-bullseye)/root/usr/include" \
         "$(bp_dir debian-bullseye)/python" setup.py build --build-base "$d/b3" \
-        install --install-lib "$d/site3") >"$d/build3.log" 2>&1 ||
+        install --install-lib "$d/site3" --single-version-externally-managed \
+        --record "$d/r3") >"$d/build3.log" 2>&1 ||
         { tail "$d/build3.log"; return 1; }
     bp_refused debian-bullseye "$d/site3" 'libssl.so.1.1' 'libssl.so.3'
     # and 1.1.1w into an interpreter on the system's 3.0 (pyenv's, or
@@ -283,7 +305,8 @@ backport_refusals() {
     OPT_OPENSSL=1.1.1; do_openssl
     (cd "$src" && env "CPPFLAGS=$OPENSSL_CPPFLAGS" "LDFLAGS=$OPENSSL_LDFLAGS" \
         "$(bp_dir "$other")/python" setup.py build --build-base "$d/b1" \
-        install --install-lib "$d/site1") >"$d/build1.log" 2>&1 ||
+        install --install-lib "$d/site1" --single-version-externally-managed \
+        --record "$d/r1") >"$d/build1.log" 2>&1 ||
         { tail "$d/build1.log"; return 1; }
     bp_refused "$other" "$d/site1" 'libssl.so.3' 'libssl.so.1.1'
     # the minimum interpreter, per OpenSSL
@@ -338,4 +361,265 @@ backport_bench() {
     command -v valgrind >/dev/null ||
         { echo "skipped: valgrind is not installed (apt-get install valgrind)"; return 77; }
     do_bench_backport
+}
+
+# --- install routes, as backport/README says them --------------------------------
+
+# bp_readme LINE: LINE (with VERSION for the version) is one of
+# backport/README's command lines, word for word; prints it with the version.
+bp_readme() {
+    grep -qxF "    $1" "$BACKPORT/README" ||
+        die "backport/README has no command line '$1' (the check runs the README's own)"
+    printf '%s\n' "${1//VERSION/$(backport_version)}"
+}
+
+# bp_route_env NAME: a folder NAME/route with bin/python2.7 (and
+# bin/python2.7-dbg for Debian's -dbg) running NAME's interpreter with no
+# backport site (BACKPORT_SITE empty) and a private PYTHONUSERBASE
+# NAME/route/user; prints the folder.
+bp_route_env() {
+    local d r; d=$(bp_dir "$1"); r=$d/route
+    rm -rf "$r"; mkdir -p "$r/bin" "$r/user" "$r/empty"
+    printf '#!/bin/sh\nBACKPORT_SITE=%s PYTHONUSERBASE=%s exec %s "$@"\n' \
+        "$r/empty" "$r/user" "$d/python" >"$r/bin/python2.7"
+    chmod +x "$r/bin/python2.7"
+    cp "$r/bin/python2.7" "$r/bin/python2.7-dbg"
+    cp "$r/bin/python2.7" "$r/bin/pypy"
+    printf '%s\n' "$r"
+}
+
+# bp_route_check R PY: the installed package imports from the user site (not
+# from the tarball), install() works and a handshake starts.
+bp_route_check() {
+    (cd / && "$1/bin/$2" -c '
+import site, ssl, sys
+from backports import ssl_memorybio as m
+assert m.__file__.startswith(site.USER_SITE), (m.__file__, site.USER_SITE)
+m.install()
+ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+o = ctx.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_hostname="localhost")
+try:
+    o.do_handshake()
+except ssl.SSLWantReadError:
+    pass
+print("%s %s: imports from %s, install() and a handshake" % (
+    sys.executable, sys.version.split()[0], m.__file__))')
+}
+
+# backport_route_setup_py NAME PY: Debian bullseye with Debian's packages
+# only: the tarball unpacked and 'PY setup.py install --user' (python2.7,
+# or python2.7-dbg; or bullseye's pypy), as backport/README says.  The unpacked interpreter's
+# distutils names /usr/include (not its root): CPPFLAGS say where its
+# headers and bullseye's libssl-dev are, which apt-get install puts there.
+backport_route_setup_py() {
+    local name=$1 py=$2 r inc; r=$(bp_route_env "$name")
+    bp_ready "$name"
+    inc=python2.7; [ "$py" = python2.7 ] || inc=python2.7_d
+    local untar cdir setup
+    untar=$(bp_readme 'tar -xzf backports.ssl_memorybio-VERSION.tar.gz')
+    cdir=$(bp_readme 'cd backports.ssl_memorybio-VERSION')
+    setup="$(bp_readme "mkdir -p \"\$($py -m site --user-site)\"")"
+    setup+="; $(bp_readme "$py setup.py install --user")"
+    echo "$untar; $cdir; $setup"
+    cp "$(sdist_path)" "$r/"
+    (cd "$r" && PATH=$r/bin:$PATH \
+        CPPFLAGS="-I$(bp_dir "$name")/root/usr/include/$inc -I$(bp_dir "$name")/root/usr/include $OPENSSL_CPPFLAGS" \
+        LDFLAGS="$OPENSSL_LDFLAGS" bash -ec "$untar; $cdir; $setup") >"$r/log" 2>&1 ||
+        { tail -n 30 "$r/log"; return 1; }
+    ls "$r"/user/lib/*/site-packages
+    bp_route_check "$r" "$py"
+}
+
+# backport_route_pip NAME: pip, as backport/README says: Debian's pip
+# 20.3.4 wheel (python-pip-whl) on bullseye, 'python2.7 -m pip' on
+# python.org's and pyenv's.
+backport_route_pip() {
+    local name=$1 r cmd; r=$(bp_route_env "$name")
+    [ "$name" != pyenv ] || ! bp_no_pyenv || return 0
+    bp_ready "$name"
+    case $name in
+    debian-*)
+        cmd=$(bp_readme 'python2.7 /usr/share/python-wheels/pip-20.3.4-py2.py3-none-any.whl/pip install --user backports.ssl_memorybio-VERSION.tar.gz')
+        echo "$cmd"
+        # /usr of the unpacked bullseye
+        cmd=${cmd//\/usr\//$(bp_dir "$name")\/root\/usr\/}
+        set -- "CPPFLAGS=-I$(bp_dir "$name")/root/usr/include/python2.7 -I$(bp_dir "$name")/root/usr/include $OPENSSL_CPPFLAGS" \
+            "LDFLAGS=$OPENSSL_LDFLAGS" ;;
+    *)  cmd=$(bp_readme 'python2.7 -m pip install --user backports.ssl_memorybio-VERSION.tar.gz')
+        echo "$cmd"
+        set -- "CPPFLAGS=${OPENSSL_CPPFLAGS:-}" "LDFLAGS=${OPENSSL_LDFLAGS:-}" ;;
+    esac
+    cp "$(sdist_path)" "$r/"
+    (cd "$r" && env PATH="$r/bin:$PATH" PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+        PIP_NO_CACHE_DIR=1 "$@" bash -ec "$cmd") >"$r/log" 2>&1 ||
+        { tail -n 30 "$r/log"; return 1; }
+    grep -E '^Successfully installed' "$r/log"
+    ls "$r/user/lib/python2.7/site-packages"
+    bp_route_check "$r" python2.7
+}
+
+# backport_namespace: beside backports.ssl_match_hostname 3.7.0.1 (its
+# sdist, pinned by hash; it ships the shared pkgutil-style
+# backports/__init__.py), both installed with Debian bullseye's pip 20.3.4
+# into one user site: uninstalling ours leaves theirs importable, and
+# uninstalling theirs leaves ours importable.
+BP_NEIGHBOUR="backports.ssl_match_hostname==3.7.0.1 bb82e60f9fbf4c080eabd957c39f0641f0fc247d9a16e31e26d594d8f42b9fd2"
+backport_namespace() {
+    local name=debian-bullseye r cache=$BUILD/backport/cache f pip both
+    bp_ready "$name"
+    f=$cache/backports.ssl_match_hostname-3.7.0.1.tar.gz
+    if [ ! -f "$f" ] || [ "$(sha256_of "$f")" != "${BP_NEIGHBOUR#* }" ]; then
+        mkdir -p "$cache"
+        python3 -m pip --version >/dev/null 2>&1 ||
+            die "python3's pip is needed to fetch ${BP_NEIGHBOUR%% *} (apt-get install python3-pip)"
+        awk '{print $1 " --hash=sha256:" $2}' <<<"$BP_NEIGHBOUR" >"$cache/req.txt"
+        run "$BUILD/logs/backport-neighbour-fetch.log" python3 -m pip download -q \
+            --disable-pip-version-check --no-cache-dir --no-deps --require-hashes \
+            --no-binary=:all: -d "$cache" -r "$cache/req.txt"
+        [ "$(sha256_of "$f")" = "${BP_NEIGHBOUR#* }" ] || die "$f does not match its pinned hash"
+    fi
+    r=$(bp_route_env "$name")
+    pip="$r/bin/python2.7 $(bp_dir "$name")/root/usr/share/python-wheels/pip-20.3.4-py2.py3-none-any.whl/pip"
+    export PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+    export CPPFLAGS="-I$(bp_dir "$name")/root/usr/include/python2.7 -I$(bp_dir "$name")/root/usr/include $OPENSSL_CPPFLAGS"
+    export LDFLAGS=$OPENSSL_LDFLAGS
+    both="from backports import ssl_match_hostname, ssl_memorybio"
+    bp_ns_step() {   # DESCRIPTION PIP-ARGS... -- PYTHON-IMPORT
+        local what=$1; shift
+        local args=(); while [ "$1" != -- ]; do args+=("$1"); shift; done; shift
+        (cd "$r" && $pip "${args[@]}") >>"$r/log" 2>&1 || { tail -n 20 "$r/log"; return 1; }
+        (cd / && "$r/bin/python2.7" -c "$1; print('$what: ok')") ||
+            { echo "$what: fails"; ls -R "$r/user/lib/python2.7/site-packages" | head -20; return 1; }
+    }
+    cp "$(sdist_path)" "$f" "$r/"
+    bp_ns_step "theirs installed" install --user "$(basename "$f")" -- "from backports import ssl_match_hostname"
+    bp_ns_step "both installed" install --user "$(basename "$(sdist_path)")" -- "$both"
+    ls "$r/user/lib/python2.7/site-packages"
+    bp_ns_step "ours uninstalled, theirs imports" uninstall -y backports.ssl_memorybio -- \
+        "from backports import ssl_match_hostname; ssl_match_hostname.match_hostname"
+    (cd / && ! "$r/bin/python2.7" -c "from backports import ssl_memorybio" 2>/dev/null) ||
+        die "ours still imports after its uninstall"
+    bp_ns_step "ours again" install --user "$(basename "$(sdist_path)")" -- "$both"
+    bp_ns_step "theirs uninstalled, ours imports" uninstall -y backports.ssl_match_hostname -- \
+        "from backports import ssl_memorybio; ssl_memorybio.install(); import ssl; ssl.MemoryBIO"
+    (cd / && ! "$r/bin/python2.7" -c "from backports import ssl_match_hostname" 2>/dev/null) ||
+        die "theirs still imports after its uninstall"
+}
+
+# backport_openssl_prefix: SSL_MEMORYBIO_OPENSSL pointed at a Debian
+# multiarch prefix (bullseye's libssl-dev and libssl1.1 unpacked:
+# include/x86_64-linux-gnu, lib/x86_64-linux-gnu) builds, links there with
+# an rpath and imports on bullseye's python2.7; a prefix without the
+# headers, or with the runtime library alone, is refused saying what it
+# needs; so is setup.py without setuptools.
+backport_openssl_prefix() {
+    local name=debian-bullseye d=$BUILD/backport/openssl-prefix src root out arch
+    bp_ready "$name"
+    arch=$(gcc -print-multiarch)
+    root=$(bp_dir "$name")/root
+    rm -rf "$d"; mkdir -p "$d"
+    tar -xzf "$(sdist_path)" -C "$d"
+    src=$d/backports.ssl_memorybio-$(backport_version)
+    local prefix=$BUILD/openssl/$OPENSSL111_VERSION/usr
+    [ -d "$prefix/include/$arch/openssl" ] && [ -e "$prefix/lib/$arch/libssl.so" ] ||
+        die "$prefix is no multiarch prefix"
+    (cd "$src" && env SSL_MEMORYBIO_OPENSSL="$prefix" \
+        CPPFLAGS="-I$root/usr/include/python2.7 -I$root/usr/include" \
+        "$(bp_dir "$name")/python" setup.py build --build-base "$d/b" \
+        install --install-lib "$d/site" --single-version-externally-managed \
+        --record "$d/r") >"$d/build.log" 2>&1 || { tail -n 20 "$d/build.log"; return 1; }
+    grep -E -- "-I$prefix/include/$arch" "$d/build.log" | head -n 1 | grep -o -- "-I$prefix/include[^ ]*" | tr '\n' ' '; echo
+    readelf -d "$d"/site/backports/ssl_memorybio/_ssl_memorybio*.so | grep -E 'RPATH|RUNPATH'
+    readelf -d "$d"/site/backports/ssl_memorybio/_ssl_memorybio*.so | grep -q "$prefix/lib/$arch" ||
+        die "no rpath to $prefix/lib/$arch"
+    env BACKPORT_SITE="$d/site" "$(bp_dir "$name")/python" -c '
+from backports import ssl_memorybio; ssl_memorybio.install(); import ssl; ssl.MemoryBIO
+print("SSL_MEMORYBIO_OPENSSL=multiarch prefix: builds and imports")'
+    # refused: no headers; the runtime library alone (no libssl.so)
+    mkdir -p "$d/runtime-only/include/openssl" "$d/runtime-only/lib/$arch"
+    cp "$prefix/include/openssl/ssl.h" "$d/runtime-only/include/openssl/"
+    cp "$prefix/lib/$arch/libssl.so.1.1" "$d/runtime-only/lib/$arch/"
+    for bad in "$d/nothing" "$d/runtime-only"; do
+        mkdir -p "$bad"
+        out=$(cd "$src" && env SSL_MEMORYBIO_OPENSSL="$bad" "$(bp_dir "$name")/python" \
+            setup.py build --build-base "$d/b-bad" 2>&1) &&
+            die "SSL_MEMORYBIO_OPENSSL=$bad was not refused: $out"
+        echo "refused: $(tail -n 1 <<<"$out")"
+        [[ $out == *"SSL_MEMORYBIO_OPENSSL=PREFIX needs"*"$bad has "* ]] ||
+            die "no clear refusal for $bad: $out"
+    done
+    # and setup.py without setuptools (-S: no dist-packages, where
+    # bullseye's python-setuptools is) says which package brings it
+    out=$(cd "$src" && "$(bp_dir "$name")/python" -S setup.py build 2>&1) &&
+        die "setup.py ran without setuptools: $out"
+    echo "refused: $out"
+    [[ $out == *"needs setuptools"*"python-setuptools"* ]] || die "no clear refusal"
+}
+
+# backport_other_build: a package built by python2.7 does not import into
+# python2.7-dbg, and one built by python2.7-dbg not into python2.7 (Debian
+# bullseye's): each an ImportError that says which build to make.
+backport_other_build() {
+    local out plain=debian-bullseye dbg=debian-bullseye-dbg
+    bp_ready "$plain"; bp_ready "$dbg"
+    out=$(env BACKPORT_SITE="$(bp_dir "$plain")/site" "$(bp_dir "$dbg")/python" \
+        -c 'from backports import ssl_memorybio' 2>&1) && die "python2.7-dbg imported python2.7's build"
+    echo "python2.7-dbg, python2.7's build: $(tail -n 1 <<<"$out")"
+    [[ $out == *"built for a plain (non-debug) interpreter"*"python2.7-dbg is a debug build"*"python2.7-dbg setup.py install"* ]] ||
+        die "no clear message"
+    out=$(env BACKPORT_SITE="$(bp_dir "$dbg")/site" "$(bp_dir "$plain")/python" \
+        -c 'from backports import ssl_memorybio' 2>&1) && die "python2.7 imported python2.7-dbg's build"
+    echo "python2.7, python2.7-dbg's build: $(tail -n 1 <<<"$out")"
+    [[ $out == *"built for a debug interpreter"*"python2.7 is a plain (non-debug) build"*"python2.7 setup.py install"* ]] ||
+        die "no clear message"
+}
+
+# --- PyPy 2.7 ----------------------------------------------------------------------
+
+# bp_interpreter_pypy: Debian bullseye's pypy (7.3.3, Python 2.7.18),
+# unpacked below build/backport/pypy and run on the 1.1.1w it was built for
+# (its _ssl is cffi over libssl1.1).  No C is compiled for it: the backport
+# takes its pure-Python path over PyPy's own _ssl.
+BACKPORT_PYPY_PACKAGES="pypy pypy-lib pypy-setuptools pypy-pkg-resources libffi7"
+bp_interpreter_pypy() {
+    local root arch; root=$(bp_dir pypy)/root
+    arch=$(gcc -print-multiarch)
+    if [ ! -f "$root/.done" ]; then
+        deb_unpack "$DEBIAN_OLD" "$root" "$BUILD/logs/backport-pypy.log" $BACKPORT_PYPY_PACKAGES
+        touch "$root/.done"
+    fi
+    bp_on_openssl 1.1.1
+    bp_wrappers pypy "$root/usr/lib/pypy/bin/pypy-c" \
+        "LD_LIBRARY_PATH=$BUILD/openssl/$OPENSSL111_VERSION/usr/lib/$arch:$root/usr/lib/$arch"
+}
+# bp_install_pypy: 'pypy setup.py install' (bullseye has no pip for pypy),
+# which builds nothing: the package is Python only there.
+bp_install_pypy() {
+    bp_install pypy setup.py
+}
+
+# backport_pypy_refusal: a PyPy without the private pieces the pure-Python
+# path runs on (here: _cffi_ssl._stdssl.MemoryBIO, then
+# _SSLSocket.shutdown, hidden) refuses to import it, saying what is missing.
+backport_pypy_refusal() {
+    local out hide
+    bp_ready pypy
+    for hide in "import _cffi_ssl._stdssl as m; del m.MemoryBIO" \
+                "import _cffi_ssl._stdssl as m; del m._SSLSocket.shutdown"; do
+        out=$("$(bp_dir pypy)/python" -c "$hide
+from backports import ssl_memorybio" 2>&1) && die "imported without them: $out"
+        echo "$(tail -n 1 <<<"$out")"
+        [[ $out == *"ImportError: backports.ssl_memorybio on PyPy runs over PyPy's own _ssl"*"which this PyPy"*"lacks: no "* ]] ||
+            die "no clear refusal"
+    done
+    # and, fail closed as on CPython: check_hostname without a name
+    "$(bp_dir pypy)/python-installed" -c '
+import ssl
+ctx = ssl.create_default_context()
+try:
+    ctx.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO())
+except ValueError as e:
+    print("refused: %s" % e)
+else:
+    raise SystemExit("check_hostname without server_hostname was accepted")'
 }

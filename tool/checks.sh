@@ -49,11 +49,25 @@ backport-debian-$DEBIAN_OLD-fuzz      ci   1.1.1   -      1      backport_fuzz d
 backport-debian-$DEBIAN_OLD-threads   ci   1.1.1   -      1      backport_threads debian-$DEBIAN_OLD
 backport-debian-$DEBIAN_OLD-tls-in-tls ci  1.1.1   -      tests  backport_tls_in_tls debian-$DEBIAN_OLD
 backport-debian-$DEBIAN_OLD-dbg-refuses-server-side ci 1.1.1 - 1  backport_debug_interpreter
+backport-debian-$DEBIAN_OLD-route-setup.py ci 1.1.1 -     1      backport_route_setup_py debian-$DEBIAN_OLD python2.7
+backport-debian-$DEBIAN_OLD-dbg-route-setup.py ci 1.1.1 - 1      backport_route_setup_py debian-$DEBIAN_OLD-dbg python2.7-dbg
+backport-debian-$DEBIAN_OLD-route-pip ci  1.1.1   -      1      backport_route_pip debian-$DEBIAN_OLD
+backport-debian-$DEBIAN_OLD-namespace-beside-ssl_match_hostname ci 1.1.1 - 1 backport_namespace
+backport-debian-$DEBIAN_OLD-openssl-multiarch-prefix ci 1.1.1 - 1 backport_openssl_prefix
+backport-debian-$DEBIAN_OLD-other-build-says-which ci 1.1.1 - 1  backport_other_build
+backport-pypy-7.3.3-install            ci   1.1.1   -      1      backport_install pypy
+backport-pypy-7.3.3-test_ssl           ci   1.1.1   -      tests  backport_test_ssl pypy
+backport-pypy-7.3.3-misuse             ci   1.1.1   -      1      backport_misuse pypy
+backport-pypy-7.3.3-fuzz               ci   1.1.1   -      1      backport_fuzz pypy
+backport-pypy-7.3.3-threads            ci   1.1.1   -      1      backport_threads pypy
+backport-pypy-7.3.3-refused-without-its-private-pieces ci 1.1.1 - 1 backport_pypy_refusal
+backport-pypy-7.3.3-route-setup.py     ci   1.1.1   -      1      backport_route_setup_py pypy pypy
 backport-python.org-openssl-$o-install ci  1.1.1   -      1      backport_install python.org-$o
 backport-python.org-openssl-$o-test_ssl ci 1.1.1   -      tests  backport_test_ssl python.org-$o
 backport-python.org-openssl-$o-misuse ci   1.1.1   -      1      backport_misuse python.org-$o
 backport-python.org-openssl-$o-fuzz   ci   1.1.1   -      1      backport_fuzz python.org-$o
 backport-python.org-openssl-$o-threads ci  1.1.1   -      1      backport_threads python.org-$o
+backport-python.org-openssl-$o-route-pip ci 1.1.1   -      1      backport_route_pip python.org-$o
 backport-python.org-openssl-$o-tls-in-tls full 1.1.1 -    tests  backport_tls_in_tls python.org-$o
 bisect-openssl-$o-prefix-{0..N}   ci   1.1.1   -      1      bisect_prefix {n}
 stdlib-baseline-pristine-openssl-$o ci 1.1.1   -      1      stdlib_baseline
@@ -76,12 +90,14 @@ backport-python.org-openssl-system-test_ssl ci system - tests  backport_test_ssl
 backport-python.org-openssl-system-misuse ci system -     1      backport_misuse python.org-system
 backport-python.org-openssl-system-fuzz ci system  -      1      backport_fuzz python.org-system
 backport-python.org-openssl-system-threads ci system -    1      backport_threads python.org-system
+backport-python.org-openssl-system-route-pip ci system - 1      backport_route_pip python.org-system
 backport-python.org-openssl-system-tls-in-tls full system - tests backport_tls_in_tls python.org-system
 backport-pyenv-$PY_VERSION-install    ci   system  -      1      backport_install pyenv
 backport-pyenv-$PY_VERSION-test_ssl   ci   system  -      tests  backport_test_ssl pyenv
 backport-pyenv-$PY_VERSION-misuse     ci   system  -      1      backport_misuse pyenv
 backport-pyenv-$PY_VERSION-fuzz       ci   system  -      1      backport_fuzz pyenv
 backport-pyenv-$PY_VERSION-threads    ci   system  -      1      backport_threads pyenv
+backport-pyenv-$PY_VERSION-route-pip  ci   system  -      1      backport_route_pip pyenv
 backport-pyenv-$PY_VERSION-tls-in-tls ci   system  -      tests  backport_tls_in_tls pyenv
 backport-refuses-other-openssl        ci   system  -      1      backport_refusals
 backport-bench-instructions           full system  -      1      backport_bench

@@ -39,6 +39,9 @@ FEDORA_FIRST = 5461
 HASHLIB_FILES = {"Modules/_hashopenssl.c", "Lib/hashlib.py", "Lib/test/test_hashlib.py",
                  "Doc/library/hashlib.rst", "setup.py"}
 GENERATED_NOTE = "generated from patches/series by './build.sh dist'; do not edit"
+# Every generated file carries it (a comment line, which each list's reader
+# skips: add-patches.sh, quilt, rpm, bitbake).
+LICENSE_LINE = "# Part of PEP 546 for CPython 2.7.18; MIT License (see LICENSE)."
 
 
 def read_parts(top):
@@ -78,13 +81,14 @@ def hashlib_patches(top, parts):
 
 
 def lines(names):
-    return "".join(n + "\n" for n in names)
+    return "\n".join([LICENSE_LINE, "# " + GENERATED_NOTE + "."] + names) + "\n"
 
 
 def fedora_spec(names):
     out = ["# PEP 546 for CPython 2.7.18: fixes and pep546 for Fedora's python2.7",
            "# (and RHEL's python2), whose 00361 carries its own OpenSSL 3 support.",
            "# " + GENERATED_NOTE + ".",
+           LICENSE_LINE,
            "#",
            "# 1. Copy the patch files beside the spec, and these lines beside its",
            "#    other PatchNNNN lines:", ""]
@@ -100,6 +104,7 @@ def bbappend(recipe, names):
     out = ["# PEP 546 for CPython 2.7.18 for meta-python2's %s recipe: all three" % recipe,
            "# parts (fixes, openssl3, pep546; kirkstone's OpenSSL is 3.0), in series order.",
            "# " + GENERATED_NOTE + ".",
+           LICENSE_LINE,
            "# Copy the patch files into files/ beside this .bbappend.",
            "",
            'FILESEXTRAPATHS:prepend := "${THISDIR}/files:"',

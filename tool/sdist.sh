@@ -6,7 +6,10 @@
 
 BACKPORT=$TOP/backport
 
-backport_version() { cat "$BACKPORT/VERSION"; }
+# One version scheme: the backport's version is the release's (VERSION's
+# second field), so python2.7-pep546-1.0.tar.xz carries
+# backports.ssl_memorybio-1.0.tar.gz, made from the same series.
+backport_version() { awk 'NR == 1 { print $2 }' "$TOP/VERSION"; }
 sdist_path() { printf '%s\n' "$BUILD/dist/backports.ssl_memorybio-$(backport_version).tar.gz"; }
 
 # do_sdist: the tarball (made again only when the series or backport/
@@ -17,7 +20,7 @@ do_sdist() {
     do_source
     stamp=$( { series_stamp "$(series_count)"
                (cd "$BACKPORT" && find . -type f | LC_ALL=C sort | xargs sha256sum)
-               sha256_of "$TOOL/sdist.py"; } | sha256sum | cut -c1-16)
+               sha256_of "$TOOL/sdist.py"; backport_version; } | sha256sum | cut -c1-16)
     if [ -f "$(sdist_path)" ] && [ -d "$tree" ] &&
             [ "$(cat "$BUILD/dist/.stamp" 2>/dev/null)" = "$stamp" ]; then
         step "sdist: $(sdist_path) (up to date)"
@@ -27,7 +30,13 @@ do_sdist() {
     cp -a "$BUILD/pristine" "$tree"; rm -f "$tree/.origin"
     apply_series "$tree"
     made="Made by the PEP 546 series' tool/sdist.sh from Python $PY_VERSION"
-    made+=" ($(cat "$BUILD/pristine/.origin" 2>/dev/null || echo pristine))"
+    # where the pristine source came from, without this machine's paths (the
+    # release carries this tarball and must be the same bytes everywhere)
+    if [ -d "$(cat "$BUILD/pristine/.origin" 2>/dev/null)" ]; then
+        made+=" (a v$PY_VERSION tree, checked against patches/base.sha256)"
+    else
+        made+=" (Python-$PY_VERSION.tgz, SHA-256 $PY_TARBALL_SHA256)"
+    fi
     made+=$'\nplus these patches, in order (SHA-256):'
     local p
     for p in $(series); do made+=$'\n'"  $(sha256_of "$PATCHES/$p")  $p"; done

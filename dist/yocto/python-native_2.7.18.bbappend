@@ -1,6 +1,7 @@
 # PEP 546 for CPython 2.7.18 for meta-python2's python-native recipe: all three
 # parts (fixes, openssl3, pep546; kirkstone's OpenSSL is 3.0), in series order.
 # generated from patches/series by './build.sh dist'; do not edit.
+# Part of PEP 546 for CPython 2.7.18; MIT License (see LICENSE).
 # Copy the patch files into files/ beside this .bbappend.
 
 FILESEXTRAPATHS:prepend := "${THISDIR}/files:"

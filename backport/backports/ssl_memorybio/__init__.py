@@ -17,6 +17,7 @@ that API and install() does nothing.
 
 Licensed under the PSF License Version 2 (see LICENSE).
 """
+import os
 import ssl
 import sys
 import weakref
@@ -47,6 +48,58 @@ def check_interpreter(version_info, openssl_version_number):
                    ".".join(map(str, version))))
 
 
+PYPY = "__pypy__" in sys.builtin_module_names
+
+
+def _other_build_message(error, here, debug, suffixes, executable):
+    """What to say when the C module does not load because it was built
+    for the other build of this 2.7 (plain or debug: Debian's python2.7
+    and python2.7-dbg, python.org's --with-pydebug); None otherwise."""
+    text = str(error)
+    kind = "debug" if debug else "plain (non-debug)"
+    other = "plain (non-debug)" if debug else "debug"
+    try:
+        names = os.listdir(here)
+    except OSError:
+        names = []
+    built = sorted(n for n in names if n.startswith("_ssl_memorybio")
+                   and n.endswith(".so"))
+    ours = ["_ssl_memorybio" + s for s in suffixes]
+    if "Py_InitModule4" in text:
+        # undefined symbol: Py_InitModule4_64 (a plain build in a debug
+        # interpreter) or Py_InitModule4TraceRefs_64 (the other way round)
+        why = "was built for a %s interpreter" % other
+    elif built and not [n for n in built if n in ours]:
+        why = ("is there only as %s, which this interpreter does not load "
+               "(it loads %s): built for a %s interpreter"
+               % (", ".join(built), " or ".join(ours), other))
+    else:
+        return None
+    return ("backports.ssl_memorybio's C module in %s %s, and %s is a %s "
+            "build of Python 2.7: build and install the package with this "
+            "interpreter too ('%s setup.py install' in the unpacked tarball, "
+            "or '%s -m pip install backports.ssl_memorybio-VERSION.tar.gz'); "
+            "each build needs its own (%s)"
+            % (here, why, executable, kind, executable, executable, text))
+
+
+def _load_c():
+    try:
+        from backports.ssl_memorybio import _ssl_memorybio
+    except ImportError as e:
+        import imp
+        suffixes = [s for s, _, kind in imp.get_suffixes()
+                    if kind == imp.C_EXTENSION]
+        message = _other_build_message(
+            e, os.path.dirname(os.path.abspath(__file__)),
+            hasattr(sys, "gettotalrefcount"), suffixes,
+            os.path.basename(sys.executable or "python2.7"))
+        if message is None:
+            raise
+        raise ImportError(message)
+    return _ssl_memorybio
+
+
 if hasattr(ssl, "MemoryBIO") and hasattr(ssl.SSLContext, "wrap_bio") and \
         not getattr(ssl.SSLContext.__dict__.get("wrap_bio"), "_backport", 0):
     # A patched interpreter: its own API, nothing to add.
@@ -63,8 +116,16 @@ if hasattr(ssl, "MemoryBIO") and hasattr(ssl.SSLContext, "wrap_bio") and \
 else:
     NATIVE = False
     check_interpreter(sys.version_info, ssl.OPENSSL_VERSION_NUMBER)
-    # ImportError for an OpenSSL other than the one _ssl loaded
-    from backports.ssl_memorybio import _ssl_memorybio as _c
+    if PYPY:
+        # no C: the pure-Python path over PyPy's own _ssl (ImportError for
+        # a PyPy without its private memory-BIO pieces)
+        from backports.ssl_memorybio import _pypy as _c
+        _sslobj_context = _c._sslobj_context
+    else:
+        # ImportError for an OpenSSL other than the one _ssl loaded, and
+        # for a module built for the other build of 2.7 (plain or debug)
+        _c = _load_c()
+        _sslobj_context = _c._context_of
     from backports.ssl_memorybio import _sslobject
 
     # A debug interpreter's servername callback asserts that the SSL
@@ -99,7 +160,7 @@ else:
 
         @context.setter
         def context(self, ctx):
-            self._sslobj.context = _c._context_of(ctx)
+            self._sslobj.context = _sslobj_context(ctx)
             self._context = ctx
 
     class _SSLObjectClass(object):
