@@ -362,7 +362,7 @@ class BuildShArgumentTests(TempDir):
         self.assertFalse(created, "the build folder was created: " + out)
 
     def test_refused_at_once(self):
-        self.assert_refused("--openssl bogus: say system, 1.1.1, 3.5 or a folder",
+        self.assert_refused("--openssl bogus: say system, 1.1.1, 3.5, 4.0, or a folder",
                             "--openssl", "bogus")
         self.assert_refused("no check named no-such-check", "test", "no-such-check")
         self.assert_refused("-j x: say a whole number", "-j", "x")
