@@ -125,8 +125,17 @@ do_regrtest() {
     local rc=0
     (cd "$obj" && ASAN_OPTIONS=$ASAN_RUN_OPTIONS ./python -E -B -m test.regrtest $REGRTEST_OPTS "${args[@]}") \
         >"$log" 2>&1 || rc=$?
-    local summary
+    local summary skipped
     summary=$(grep -E '^(Ran [0-9]+ tests|OK|FAILED|.*leaked)' "$log" | tr '\n' ' ' || true)
+    # regrtest exits 0 when a whole test module is skipped, e.g.
+    # "test_ssl skipped -- No module named _ssl" where _ssl did not build:
+    # that is a failure here, named, never a pass.
+    skipped=$(grep -E '^test_[A-Za-z0-9_]+ skipped' "$log" || true)
+    if [ "$rc" -eq 0 ] && [ -n "$skipped" ]; then
+        printf '%s\n' "$skipped" >&2
+        step "regrtest: ${args[*]} FAILED: $(printf '%s' "$skipped" | head -n 1) (log: $log)"
+        return 1
+    fi
     if [ "$rc" -ne 0 ]; then
         grep -E '^(FAIL|ERROR):' "$log" | head -n 25 >&2 || true
         step "regrtest: ${args[*]} FAILED: $summary(log: $log)"
