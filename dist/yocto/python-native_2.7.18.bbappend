@@ -1,5 +1,5 @@
-# PEP 546 for CPython 2.7.18 for meta-python2's python-native recipe: all three
-# parts (fixes, openssl3, pep546; kirkstone's OpenSSL is 3.0), in series order.
+# PEP 546 for CPython 2.7.18 for meta-python2's python-native recipe: all four
+# parts (fixes, openssl3, pep546, openssl4; kirkstone's OpenSSL is 3.0), in series order.
 # generated from patches/series by './build.sh dist'; do not edit.
 # Copy the patch files into files/ beside this .bbappend.
 
@@ -30,4 +30,5 @@ SRC_URI += " \
     file://0022-2.7-bpo-22559-Raise-SSLWantReadError-without-formatt.patch \
     file://0023-2.7-bpo-22559-Skip-SSL_read-when-an-SSLObject-has-no.patch \
     file://0024-2.7-bpo-22559-Document-PEP-546-in-What-s-New.patch \
+    file://0025-2.7-gh-148292-Answer-calls-after-a-fatal-error-on-Op.patch \
 "
