@@ -415,5 +415,34 @@ class BuildShArgumentTests(TempDir):
         self.assertEqual(proc.returncode, 0, (functions, proc.stdout))
 
 
+class RegrtestSkipTests(TempDir):
+    """do_regrtest: a test module that regrtest skips whole (exit status
+    0) fails the run and is named, e.g. test_ssl without _ssl."""
+
+    def regrtest(self, output):
+        obj = os.path.join(self.tmp, "leg", "obj")
+        os.makedirs(obj)
+        with open(os.path.join(obj, "python"), "w") as f:
+            f.write("#!/bin/sh\ncat <<'EOF'\n%sEOF\nexit 0\n" % output)
+        os.chmod(os.path.join(obj, "python"), 0o755)
+        script = ('set -euo pipefail; TOP=%s TOOL=%s/tool BUILD=%s PATCHES=%s/patches; '
+                  'for m in common compile; do . "$TOOL/$m.sh"; done; '
+                  'VARIANT="" REGRTEST_OPTS="" ASAN_RUN_OPTIONS=""; mkdir -p "$BUILD/logs"; '
+                  'do_regrtest leg' % (TOP, TOP, self.tmp, TOP))
+        return subprocess.run(["bash", "-c", script], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, universal_newlines=True)
+
+    def test_skipped_module_fails(self):
+        proc = self.regrtest("test_ssl skipped -- No module named _ssl\n"
+                             "1 test skipped:\n    test_ssl\n")
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("FAILED: test_ssl skipped -- No module named _ssl", proc.stdout)
+
+    def test_skipped_tests_inside_pass(self):
+        proc = self.regrtest("test_x (test.test_ssl.T) ... skipped 'Windows specific'\n"
+                             "Ran 1 test in 0.001s\nOK (skipped=1)\n")
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+
+
 if __name__ == "__main__":
     unittest.main()
