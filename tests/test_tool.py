@@ -111,6 +111,26 @@ class SeriesTests(TempDir):
             with open(os.path.join(self.tmp, name)) as f:
                 self.assertEqual(f.read(), mail.format(marker=""))
 
+    def test_part_notes_round_trip(self):
+        # comment lines right below a part line travel as Series-note:
+        # lines and come back below it; other comments do not count
+        text = ("# part: fixes\n0001-a.patch\n# a comment in the part\n"
+                "# part: openssl4\n# needs: fixes\n# and more\n0002-b.patch\n")
+        self.assertEqual(series.part_notes(text), {"openssl4": ["needs: fixes", "and more"]})
+        mail = "Subject: [PATCH] x\n\nWhy.\n\nForwarded: no\n{marker}---\n a | 1 +\n"
+        self.write("0001-a.patch", mail.format(marker="Series-part: fixes\n"))
+        self.write("0002-b.patch", mail.format(
+            marker="Series-part: openssl4\nSeries-note: needs: fixes\nSeries-note: and more\n"))
+        series.write(self.tmp)
+        with open(os.path.join(self.tmp, "series")) as f:
+            self.assertEqual(f.read(), "# part: fixes\n0001-a.patch\n# part: openssl4\n"
+                                       "# needs: fixes\n# and more\n0002-b.patch\n")
+        with open(os.path.join(self.tmp, "0002-b.patch")) as f:
+            self.assertEqual(f.read(), mail.format(marker=""))
+        path = os.path.join(self.tmp, "series")
+        self.assertEqual(self.run_cli("--series", path, "notes", "--part", "openssl4").stdout,
+                         "needs: fixes\nand more\n")
+
     def test_write_refuses_a_patch_before_the_first_part(self):
         self.write("0001-a.patch", "Subject: x\n\n---\n")
         self.write("0002-b.patch", "Subject: y\n\nSeries-part: pep546\n---\n")
