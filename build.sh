@@ -49,7 +49,7 @@ Commands:
   test [NAME...]
                every check: hygiene, the tool's own tests, each prefix of the
                series on OpenSSL $OPENSSL111_VERSION and the system's, the whole
-               series on OpenSSL $OPENSSL35_VERSION, interop with Python 3 and the
+               series on OpenSSL $OPENSSL35_VERSION and $OPENSSL40_VERSION, interop with Python 3 and the
                hardening checks; ends with 'N passed, N failed'.  With NAMEs,
                only those checks; 'test --list' prints them all
   edit         make build/work: a git work tree with one pristine commit and
@@ -80,8 +80,10 @@ Options:
                     (default: cached copy, else Debian $DEBIAN_OLD's python2.7
                     source package, else python.org)
   --openssl WHICH   system (default), 1.1.1 (Debian $DEBIAN_OLD's $OPENSSL111_VERSION,
-                    unpacked privately), 3.5 (Debian $DEBIAN_NEW's source, built
-                    privately), or PREFIX (your own install: PREFIX/include, PREFIX/lib)
+                    unpacked privately), 3.5 (Debian $DEBIAN_NEW's source) or 4.0
+                    (Debian sid's or experimental's source), built once into
+                    $OPENSSL_CACHE, or PREFIX (your own install:
+                    PREFIX/include, PREFIX/lib)
   --arch i386       a 32-bit interpreter, built with gcc -m32 (gcc-multilib)
                     against Debian's i386 libssl/libssl-dev (--openssl 1.1.1:
                     $DEBIAN_OLD's; system: the system's version), unpacked

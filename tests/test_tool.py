@@ -111,6 +111,26 @@ class SeriesTests(TempDir):
             with open(os.path.join(self.tmp, name)) as f:
                 self.assertEqual(f.read(), mail.format(marker=""))
 
+    def test_part_notes_round_trip(self):
+        # comment lines right below a part line travel as Series-note:
+        # lines and come back below it; other comments do not count
+        text = ("# part: fixes\n0001-a.patch\n# a comment in the part\n"
+                "# part: openssl4\n# needs: fixes\n# and more\n0002-b.patch\n")
+        self.assertEqual(series.part_notes(text), {"openssl4": ["needs: fixes", "and more"]})
+        mail = "Subject: [PATCH] x\n\nWhy.\n\nForwarded: no\n{marker}---\n a | 1 +\n"
+        self.write("0001-a.patch", mail.format(marker="Series-part: fixes\n"))
+        self.write("0002-b.patch", mail.format(
+            marker="Series-part: openssl4\nSeries-note: needs: fixes\nSeries-note: and more\n"))
+        series.write(self.tmp)
+        with open(os.path.join(self.tmp, "series")) as f:
+            self.assertEqual(f.read(), "# part: fixes\n0001-a.patch\n# part: openssl4\n"
+                                       "# needs: fixes\n# and more\n0002-b.patch\n")
+        with open(os.path.join(self.tmp, "0002-b.patch")) as f:
+            self.assertEqual(f.read(), mail.format(marker=""))
+        path = os.path.join(self.tmp, "series")
+        self.assertEqual(self.run_cli("--series", path, "notes", "--part", "openssl4").stdout,
+                         "needs: fixes\nand more\n")
+
     def test_write_refuses_a_patch_before_the_first_part(self):
         self.write("0001-a.patch", "Subject: x\n\n---\n")
         self.write("0002-b.patch", "Subject: y\n\nSeries-part: pep546\n---\n")
@@ -414,7 +434,7 @@ class BuildShArgumentTests(TempDir):
         self.assertFalse(created, "the build folder was created: " + out)
 
     def test_refused_at_once(self):
-        self.assert_refused("--openssl bogus: say system, 1.1.1, 3.5 or a folder",
+        self.assert_refused("--openssl bogus: say system, 1.1.1, 3.5, 4.0, or a folder",
                             "--openssl", "bogus")
         self.assert_refused("no check named no-such-check", "test", "no-such-check")
         self.assert_refused("-j x: say a whole number", "-j", "x")
@@ -467,6 +487,35 @@ class BuildShArgumentTests(TempDir):
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               universal_newlines=True)
         self.assertEqual(proc.returncode, 0, (functions, proc.stdout))
+
+
+class RegrtestSkipTests(TempDir):
+    """do_regrtest: a test module that regrtest skips whole (exit status
+    0) fails the run and is named, e.g. test_ssl without _ssl."""
+
+    def regrtest(self, output):
+        obj = os.path.join(self.tmp, "leg", "obj")
+        os.makedirs(obj)
+        with open(os.path.join(obj, "python"), "w") as f:
+            f.write("#!/bin/sh\ncat <<'EOF'\n%sEOF\nexit 0\n" % output)
+        os.chmod(os.path.join(obj, "python"), 0o755)
+        script = ('set -euo pipefail; TOP=%s TOOL=%s/tool BUILD=%s PATCHES=%s/patches; '
+                  'for m in common compile; do . "$TOOL/$m.sh"; done; '
+                  'VARIANT="" REGRTEST_OPTS="" ASAN_RUN_OPTIONS=""; mkdir -p "$BUILD/logs"; '
+                  'do_regrtest leg' % (TOP, TOP, self.tmp, TOP))
+        return subprocess.run(["bash", "-c", script], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, universal_newlines=True)
+
+    def test_skipped_module_fails(self):
+        proc = self.regrtest("test_ssl skipped -- No module named _ssl\n"
+                             "1 test skipped:\n    test_ssl\n")
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("FAILED: test_ssl skipped -- No module named _ssl", proc.stdout)
+
+    def test_skipped_tests_inside_pass(self):
+        proc = self.regrtest("test_x (test.test_ssl.T) ... skipped 'Windows specific'\n"
+                             "Ran 1 test in 0.001s\nOK (skipped=1)\n")
+        self.assertEqual(proc.returncode, 0, proc.stdout)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@
 # '... tests unittests test_x.py' gives it BUILD_SH_TARBALL and, on a leg,
 # PYTHON27 and PYTHON27_LIBTEST (that leg's interpreter and its Lib/test).
 check_table() {
-    local o=$OPENSSL111_VERSION n=$OPENSSL35_VERSION
+    local o=$OPENSSL111_VERSION n=$OPENSSL35_VERSION f=$OPENSSL40_VERSION
     cat <<TABLE
 # name                                when openssl needs  counts runs
 hygiene-series-lists-every-patch      ci   -       -      1      hygiene_series_matches_files
@@ -130,6 +130,12 @@ hashlib-fips-policy-openssl-$n       ci   $n     build  1      one_test_passes t
 stdlib-openssl-$n-no-new-failures    ci   $n     build  1      stdlib_no_new_failures
 fault-harness-openssl-$n             ci   $n     build  1      fault_harness 1-8
 fault-harness-full-openssl-$n        full $n     build  1      fault_harness 9-58
+openssl-$f-series                    ci   $f     -      1      whole_series_passes
+no-new-warnings-openssl-$f           ci   $f     build  1      no_new_warnings
+hashlib-fips-policy-openssl-$f       ci   $f     build  1      one_test_passes test_hashlib test_openssl_policy_refusal_stands
+stdlib-openssl-$f-no-new-failures    ci   $f     build  1      stdlib_no_new_failures
+fault-harness-openssl-$f             ci   $f     build  1      fault_harness 1-8
+fault-harness-full-openssl-$f        full $f     build  1      fault_harness 9-58
 hardening-refleak-test_ssl            ci   system  series 1      do_refleak
 hardening-asan-test_ssl               ci   system  series 1      do_asan
 hardening-fuzz-under-asan             ci   system  series 1      test_fuzz
@@ -172,6 +178,7 @@ openssl3_end() {
 bisect_prefix() {
     do_apply "$OPENSSL_LEG" "$1"
     do_build "$OPENSSL_LEG"
+    check_modules "$OPENSSL_LEG"
     do_regrtest "$OPENSSL_LEG"
 }
 

@@ -11,6 +11,16 @@ DEBIAN_OLD=bullseye
 DEBIAN_NEW=trixie
 OPENSSL111_VERSION=1.1.1w
 OPENSSL35_VERSION=3.5
+OPENSSL40_VERSION=4.0
+# The OpenSSL series built from Debian's openssl source package
+# (--openssl SERIES), one entry each: SERIES=SUITE[,SUITE...], the Debian
+# suites searched for its newest version (4.0 is in experimental while sid
+# still carries 3.6).  To test another series, add it here (and its rows in
+# tool/checks.sh).
+OPENSSL_FROM_SOURCE="$OPENSSL35_VERSION=$DEBIAN_NEW $OPENSSL40_VERSION=sid,experimental"
+# Where those builds are kept, outside the clone, keyed by the SHA-256 of
+# the source package's .dsc: every clone on the machine reuses them.
+OPENSSL_CACHE=${PEP546_OPENSSL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pep546-openssl}
 # Fixed identities and dates for the work tree, so that its commits (and the
 # patches exported from them) do not depend on who runs the tool, or when.
 PRISTINE_DATE="2020-04-20T00:00:00+00:00"

@@ -10,9 +10,10 @@ distribution's tooling reads it.
 
 Which parts each drop-in takes:
   Debian bullseye, Yocto (meta-python2)   all of them
-  Debian 2.7.18-13 / Ubuntu 22.04, Fedora every part but openssl3 (their
-                                          stacks carry their own OpenSSL 3
-                                          patches)
+  Debian 2.7.18-13 / Ubuntu 22.04, Fedora every part but openssl3 and
+                                          openssl4 (their stacks carry their
+                                          own OpenSSL 3 patches; openssl4
+                                          needs openssl3)
   Debian 2.7.18-13's optional _hashlib    the openssl3 patches that touch
                                           only _hashlib (its C file, its
                                           test, hashlib.py, setup.py, NEWS)
@@ -33,6 +34,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import series as series_mod  # noqa: E402
 
 OPENSSL3 = "openssl3"
+# Parts left out where a stack brings its own OpenSSL 3 patches: openssl3,
+# and openssl4, which is written on top of it.
+OPENSSL_PARTS = (OPENSSL3, "openssl4")
 # Fedora's own patches are numbered 00001-00417, 04000 and 05000: ours take
 # 5461 on (PEP 546), free in every Fedora and RHEL python2 spec.
 FEDORA_FIRST = 5461
@@ -54,7 +58,7 @@ def all_patches(parts):
 
 
 def without_openssl3(parts):
-    return [p for name, ps in parts if name != OPENSSL3 for p in ps]
+    return [p for name, ps in parts if name not in OPENSSL_PARTS for p in ps]
 
 
 def touched(top, patch):
@@ -101,8 +105,8 @@ def fedora_spec(names):
 
 
 def bbappend(recipe, names):
-    out = ["# PEP 546 for CPython 2.7.18 for meta-python2's %s recipe: all three" % recipe,
-           "# parts (fixes, openssl3, pep546; kirkstone's OpenSSL is 3.0), in series order.",
+    out = ["# PEP 546 for CPython 2.7.18 for meta-python2's %s recipe: all four" % recipe,
+           "# parts (fixes, openssl3, pep546, openssl4; kirkstone's OpenSSL is 3.0), in series order.",
            "# " + GENERATED_NOTE + ".",
            LICENSE_LINE,
            "# Copy the patch files into files/ beside this .bbappend.",

@@ -1,5 +1,5 @@
 # openssl.sh: the OpenSSL to build against (--openssl).
-# do_openssl sets OPENSSL_LEG (a short name for folders: system, 1.1.1w, 3.5,
+# do_openssl sets OPENSSL_LEG (a short name for folders: system, 1.1.1w, 3.5, 4.0,
 # prefix-HASH), OPENSSL_CPPFLAGS, OPENSSL_LDFLAGS, and OPENSSL_FOR (the
 # --openssl value they are for).
 
@@ -7,12 +7,13 @@
 # any work; a folder becomes an absolute path.
 openssl_option() {
     case "$OPT_OPENSSL" in
-        system|1.1.1|"$OPENSSL111_VERSION"|3.5) ;;
+        system|1.1.1|"$OPENSSL111_VERSION") ;;
         /*|./*|../*)
             [ -d "$OPT_OPENSSL" ] || die "--openssl $OPT_OPENSSL: no such folder"
             OPT_OPENSSL=$(cd "$OPT_OPENSSL" && pwd)
             openssl_prefix "$OPT_OPENSSL" ;;
-        *) die "--openssl $OPT_OPENSSL: say system, 1.1.1, 3.5 or a folder" ;;
+        *) openssl_suites "$OPT_OPENSSL" >/dev/null ||
+               die "--openssl $OPT_OPENSSL: say system, 1.1.1, $(openssl_series_list)or a folder" ;;
     esac
 }
 
@@ -20,7 +21,7 @@ openssl_option() {
 # fail), or it is another --arch's (ARCH/OPENSSL, whose compiler may be
 # missing); the checks then get it inside their rows, so that a failure
 # counts as theirs instead of stopping the run.
-openssl_builds() { [ "$1" = 3.5 ] || [[ $1 == */* ]]; }
+openssl_builds() { openssl_suites "$1" >/dev/null || [[ $1 == */* ]]; }
 
 # Debian bullseye's libssl1.1 and libssl-dev, unpacked (not installed).
 openssl_111() {
@@ -43,49 +44,95 @@ openssl_111() {
     OPENSSL_LDFLAGS="-L$root/usr/lib/$arch -Wl,-rpath,$root/usr/lib/$arch"
 }
 
-# Debian trixie's openssl source package, checked against its .dsc, with
-# Debian's patches, built into a private prefix.
-openssl_35() {
-    local root=$BUILD/openssl/$OPENSSL35_VERSION
-    if [ ! -f "$root/.done" ]; then
-        need_tools apt-get perl xz
-        local srcdir=$BUILD/openssl/src-$OPENSSL35_VERSION ver dsc
-        rm -rf "$srcdir" "$root"; mkdir -p "$srcdir"
-        # The mirror may list a version whose files are gone: take the newest
-        # 3.5 one that downloads.
-        for ver in $(apt_private "$DEBIAN_NEW" apt-cache showsrc openssl |
-                     awk '/^Version: 3\.5\./ {print $2}' | sort -rV | uniq); do
-            if (cd "$srcdir" && apt_private "$DEBIAN_NEW" source --download-only \
+# openssl_suites SERIES: the Debian suites OPENSSL_FROM_SOURCE names for an
+# OpenSSL series built from source (3.5, 4.0), one a line; fails for any
+# other --openssl value.
+openssl_suites() {
+    local entry
+    for entry in $OPENSSL_FROM_SOURCE; do
+        [ "${entry%%=*}" = "$1" ] || continue
+        printf '%s\n' ${entry#*=} | tr ',' '\n'
+        return 0
+    done
+    return 1
+}
+openssl_series_list() {
+    local entry; for entry in $OPENSSL_FROM_SOURCE; do printf '%s, ' "${entry%%=*}"; done
+}
+
+# openssl_source SERIES: the newest SERIES.x openssl source package of the
+# suites OPENSSL_FROM_SOURCE names, checked against its .dsc, with Debian's
+# patches, built into OPENSSL_CACHE/SHA256-OF-DSC (outside the clone, so
+# that another clone, or a 'clean' build folder, reuses it; the prefix is
+# compiled into the library, so it is built there, not moved there).
+openssl_source() {
+    local series=$1 suite ver sha root="" list
+    list=$BUILD/openssl/src-$series.candidates
+    mkdir -p "$BUILD/openssl"
+    : >"$list"
+    # VERSION SHA256-OF-DSC SUITE, for every SERIES.x version listed.
+    for suite in $(openssl_suites "$series"); do
+        apt_private "$suite" apt-cache showsrc openssl | awk -v s="$suite" -v re="^${series//./\\.}\\." '
+            /^Version:/ { ver = $2 }
+            /^Checksums-Sha256:/ { on = 1; next }
+            /^[^ ]/ { on = 0 }
+            on && ver ~ re && $3 ~ /\.dsc$/ { print ver, $1, s }' >>"$list"
+    done
+    # The mirror may list a version whose files are gone: take the newest
+    # one already built, or else the newest one that downloads.
+    local candidates
+    candidates=$(sort -k1,1rV "$list" | awk '!seen[$1]++')
+    [ -n "$candidates" ] || die "Debian $(openssl_suites "$series" | paste -sd/) lists no OpenSSL $series.x source package"
+    while read -r ver sha suite; do
+        if [ -f "$OPENSSL_CACHE/$sha/.done" ]; then root=$OPENSSL_CACHE/$sha; break; fi
+    done <<<"$candidates"
+    if [ -z "$root" ]; then
+        need_tools apt-get perl xz flock
+        local srcdir=$BUILD/openssl/src-$series dsc
+        rm -rf "$srcdir"; mkdir -p "$srcdir" "$OPENSSL_CACHE"
+        while read -r ver sha suite; do
+            if (cd "$srcdir" && apt_private "$suite" source --download-only \
                     "openssl=$ver") >"$srcdir/apt.log" 2>&1; then
                 break
             fi
-            rm -f "$srcdir"/*; ver=""
-        done
-        [ -n "$ver" ] || die "no OpenSSL $OPENSSL35_VERSION source package of Debian $DEBIAN_NEW downloads; see $srcdir/apt.log"
+            rm -f "$srcdir"/*.dsc "$srcdir"/*.tar.* ; ver=""
+        done <<<"$candidates"
+        [ -n "$ver" ] || die "no OpenSSL $series.x source package of Debian $(openssl_suites "$series" | paste -sd/) downloads; see $srcdir/apt.log"
         dsc=$(ls "$srcdir"/openssl_*.dsc)
+        [ "$(sha256_of "$dsc")" = "$sha" ] || die "$dsc does not match the SHA-256 its suite's Sources lists"
         # Check every file against the .dsc's SHA-256 list.
         awk '/^Checksums-Sha256:/ {on=1; next} /^[^ ]/ {on=0} on && NF==3 {print $1 "  " $3}' \
             "$dsc" >"$srcdir/SHA256SUMS"
         (cd "$srcdir" && sha256sum --quiet -c SHA256SUMS) ||
             die "OpenSSL source files do not match $dsc"
-        step "openssl: building Debian's openssl $ver (about 2 minutes)"
-        mkdir -p "$srcdir/tree"
-        tar -xzf "$srcdir"/openssl_*.orig.tar.gz -C "$srcdir/tree" --strip-components=1
-        tar -xJf "$srcdir"/openssl_*.debian.tar.xz -C "$srcdir/tree"
-        local p
-        for p in $(sed -e 's/#.*//' "$srcdir/tree/debian/patches/series"); do
-            patch -d "$srcdir/tree" -p1 --quiet --fuzz=0 <"$srcdir/tree/debian/patches/$p" ||
-                die "Debian's patch $p does not apply to OpenSSL $ver"
-        done
-        run "$BUILD/logs/openssl-$OPENSSL35_VERSION.log" sh -c "
-            cd '$srcdir/tree' &&
-            ./Configure shared no-tests no-docs --prefix='$root' --libdir=lib \
-                --openssldir='$root/ssl' &&
-            make -j$JOBS && make install_sw install_ssldirs"
+        root=$OPENSSL_CACHE/$sha
+        # One builder at a time per source package (another clone may be at it).
+        exec 9>"$root.lock"
+        flock 9
+        if [ ! -f "$root/.done" ]; then
+            step "openssl: building Debian's openssl $ver (Debian $suite) into $root (minutes)"
+            rm -rf "$root"
+            mkdir -p "$srcdir/tree"
+            tar -xzf "$srcdir"/openssl_*.orig.tar.gz -C "$srcdir/tree" --strip-components=1
+            tar -xJf "$srcdir"/openssl_*.debian.tar.xz -C "$srcdir/tree"
+            local p
+            for p in $(sed -e 's/#.*//' "$srcdir/tree/debian/patches/series"); do
+                patch -d "$srcdir/tree" -p1 --quiet --fuzz=0 <"$srcdir/tree/debian/patches/$p" ||
+                    die "Debian's patch $p does not apply to OpenSSL $ver"
+            done
+            run "$BUILD/logs/openssl-$series.log" sh -c "
+                cd '$srcdir/tree' &&
+                ./Configure shared no-tests no-docs --prefix='$root' --libdir=lib \
+                    --openssldir='$root/ssl' &&
+                make -j$JOBS && make install_sw install_ssldirs"
+            printf 'openssl %s (Debian %s), %s\n' "$ver" "$suite" "$(basename "$dsc")" >"$root/SOURCE"
+            touch "$root/.done"
+        fi
+        exec 9>&-
         rm -rf "$srcdir"
-        touch "$root/.done"
     fi
-    OPENSSL_LEG=$OPENSSL35_VERSION
+    OPENSSL_SOURCE_VERSION=$ver
+    OPENSSL_LEG=$series
     OPENSSL_CPPFLAGS="-I$root/include"
     OPENSSL_LDFLAGS="-L$root/lib -Wl,-rpath,$root/lib"
 }
@@ -152,6 +199,7 @@ do_openssl() {
     mkdir -p "$BUILD/logs"
     arch_option
     OPENSSL_FOR=${OPT_ARCH:+$OPT_ARCH/}$OPT_OPENSSL
+    OPENSSL_SOURCE_VERSION=""
     if [ -n "$OPT_ARCH" ]; then
         case "$OPT_OPENSSL" in
             system) openssl_i386 system ;;
@@ -166,8 +214,11 @@ do_openssl() {
                 die "--openssl system: /usr/include/openssl/ssl.h missing (apt-get install libssl-dev)"
             OPENSSL_LEG=system OPENSSL_CPPFLAGS="" OPENSSL_LDFLAGS="" ;;
         1.1.1|"$OPENSSL111_VERSION") openssl_111 ;;
-        3.5) openssl_35 ;;
-        *) openssl_option ;;   # a folder; refuses anything else
+        *) if openssl_suites "$OPT_OPENSSL" >/dev/null; then
+               openssl_source "$OPT_OPENSSL"
+           else
+               openssl_option   # a folder; refuses anything else
+           fi ;;
     esac
-    step "openssl: $OPT_OPENSSL ${OPENSSL_CPPFLAGS:+($OPENSSL_CPPFLAGS)}"
+    step "openssl: $OPT_OPENSSL ${OPENSSL_SOURCE_VERSION:+(Debian openssl $OPENSSL_SOURCE_VERSION) }${OPENSSL_CPPFLAGS:+($OPENSSL_CPPFLAGS)}"
 }

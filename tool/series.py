@@ -16,6 +16,7 @@ Usage: series.py [--series FILE] COMMAND   (FILE: patches/series)
   check                   the series names every *.patch file of its
                           folder, each once, and nothing else
   starts                  'PATCH PART' for the first patch of each part
+  notes --part NAME       the comment lines right below that part's line
   last --part NAME        the number (1-based) of the last patch of part NAME
   write DIR               DIR/series for the *.patch files in DIR (export)
 
@@ -66,6 +67,23 @@ def parse(text):
     return parts
 
 
+def part_notes(text):
+    """{part name: [note, ...]}: the comment lines right below a part line,
+    before its first patch ('# needs: ...'), which export keeps."""
+    notes, current = {}, None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if PART_LINE.match(stripped):
+            m = PART_NAME.match(stripped)
+            current = m.group(1) if m else None
+            notes[current] = []
+        elif current is not None and stripped.startswith("#"):
+            notes[current].append(stripped[1:].strip())
+        elif stripped:
+            current = None
+    return {k: v for k, v in notes.items() if k is not None and v}
+
+
 def part_names(parts):
     return [name for name, _ in parts if name is not None]
 
@@ -100,19 +118,26 @@ def patch_files(folder):
 
 
 MARKER = re.compile(rb"^Series-part: (\S+)\n", re.M)
+NOTE = re.compile(rb"^Series-note: (.*)\n", re.M)
 
 
-def take_marker(data):
+def take_marker(data, notes=None):
     """(part name or None, the mail without its 'Series-part:' line).
 
     Only the message counts: the line must stand before the '---' line
-    that ends it."""
+    that ends it.  Its 'Series-note:' lines are taken out too, and
+    appended to notes (a list) if given."""
     end = data.find(b"\n---\n")
     head = data[:end + 1] if end >= 0 else data
     m = MARKER.search(head)
     if not m:
         return None, data
-    return m.group(1).decode(), data[:m.start()] + data[m.end():]
+    rest = data[:m.start()] + data[m.end():]
+    end = rest.find(b"\n---\n")
+    head, tail = (rest[:end + 1], rest[end + 1:]) if end >= 0 else (rest, b"")
+    if notes is not None:
+        notes.extend(n.decode() for n in NOTE.findall(head))
+    return m.group(1).decode(), NOTE.sub(b"", head) + tail
 
 
 def write(folder):
@@ -124,11 +149,13 @@ def write(folder):
         path = os.path.join(folder, name)
         with open(path, "rb") as f:
             data = f.read()
-        part, data = take_marker(data)
+        notes = []
+        part, data = take_marker(data, notes)
         if part is not None:
             with open(path, "wb") as f:
                 f.write(data)
             lines.append("# part: %s\n" % part)
+            lines.extend("# %s\n" % note for note in notes)
         lines.append(name + "\n")
     parse("".join(lines))  # a patch before the first part line is an error
     with open(os.path.join(folder, "series"), "w") as f:
@@ -155,6 +182,8 @@ def main(argv=None):
     sub.add_parser("count")
     sub.add_parser("check")
     sub.add_parser("starts")
+    nt = sub.add_parser("notes")
+    nt.add_argument("--part", required=True)
     lst_last = sub.add_parser("last")
     lst_last.add_argument("--part", required=True)
     wr = sub.add_parser("write")
@@ -163,6 +192,11 @@ def main(argv=None):
     try:
         if args.command == "write":
             write(args.folder)
+            return 0
+        if args.command == "notes":
+            with open(args.series) as f:
+                for note in part_notes(f.read()).get(args.part, []):
+                    print(note)
             return 0
         parts = read(args.series)
         if args.command == "list":

@@ -117,7 +117,9 @@ make_work_tree() {
         [ -n "$part" ] || continue
         date=$(qgit -C "$work.new" log -1 --format=%aI)
         { qgit -C "$work.new" log -1 --format=%B | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
-          printf 'Series-part: %s\n' "$part"; } |
+          printf 'Series-part: %s\n' "$part"
+          python3 "$TOOL/series.py" --series "$PATCHES/series" notes --part "$part" |
+              sed 's/^/Series-note: /'; } |
             GIT_COMMITTER_DATE=$date qgit -C "$work.new" commit -q --amend -F -
     done
     rm -rf "$work"; mv "$work.new" "$work"
