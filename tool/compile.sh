@@ -59,21 +59,22 @@ do_build() {
     step "build: $obj/python ($(grep -c 'warning:' "$log-make.log" || true) compiler warnings in the log)"
 }
 
-# check_modules [LEG]: the interpreter has _ssl and _hashlib, on the OpenSSL
-# asked for.  The modules are the files the interpreter loads: setup.py
-# puts them in build/lib.*, a stack whose Setup builds them (Fedora's) in
-# Modules/.
+# check_modules [LEG [MODULES]]: the interpreter has _ssl and _hashlib (or
+# only the MODULES named, e.g. '_ssl'), on the OpenSSL asked for.  The
+# modules are the files the interpreter loads: setup.py puts them in
+# build/lib.*, a stack whose Setup builds them (Fedora's) in Modules/.
 check_modules() {
-    local leg=${1:-$OPENSSL_LEG}
+    local leg=${1:-$OPENSSL_LEG} mods=${2:-_ssl _hashlib}
     local obj; obj=$(obj_dir "$leg")
-    local info
-    info=$("$obj/python" -E -c 'import ssl, _hashlib; print(ssl.OPENSSL_VERSION)' 2>&1) ||
-        die "the interpreter lacks _ssl or _hashlib: $info (see $BUILD/logs/$leg-make.log)"
+    local info imports
+    imports=$(sed 's/ /, /g' <<<"$mods")
+    info=$("$obj/python" -E -c "import ssl, $imports; print(ssl.OPENSSL_VERSION)" 2>&1) ||
+        die "the interpreter lacks one of $mods: $info (see $BUILD/logs/$leg-make.log)"
     # Both link libcrypto (_hashlib needs no libssl): it must come from the
     # OpenSSL asked for, a private one or the system's.
     local so libdir=""
     if [ -n "$OPENSSL_LDFLAGS" ]; then libdir=${OPENSSL_LDFLAGS#-L}; libdir=${libdir%% *}; fi
-    for so in $("$obj/python" -E -c 'import _ssl, _hashlib; print(_ssl.__file__); print(_hashlib.__file__)'); do
+    for so in $("$obj/python" -E -c "import $imports; print('\n'.join(m.__file__ for m in ($imports,)))"); do
         case "$so" in *.so) ;; *) die "$so: not a shared module" ;; esac
         local linked; linked=$(ldd "$so" | grep 'libcrypto' || true)
         if [ -n "$libdir" ]; then
@@ -87,7 +88,7 @@ check_modules() {
             esac
         fi
     done
-    step "check: ssl and _hashlib import; $info"
+    step "check: $mods import; $info"
 }
 
 # no_new_warnings [LEG]: the C files the series changes compile, against the
