@@ -47,11 +47,27 @@ Commands:
   regrtest     run 'regrtest -v test_ssl' with the built interpreter
   install      'make install' into the --prefix the build was configured with
   test [NAME...]
-               every check: hygiene, the tool's own tests, each prefix of the
-               series on OpenSSL $OPENSSL111_VERSION and the system's, the whole
-               series on OpenSSL $OPENSSL35_VERSION and $OPENSSL40_VERSION, interop with Python 3 and the
-               hardening checks; ends with 'N passed, N failed'.  With NAMEs,
-               only those checks; 'test --list' prints them all
+               every check (tool/checks.py), on each leg: OpenSSL $OPENSSL111_VERSION,
+               the system's, $(openssl_series_list) (built from Debian's source), and
+               i386 builds on $OPENSSL111_VERSION and the system's.  Its groups:
+                 hygiene-*    the series' files, subjects, bodies, export
+                 tool-*       the tool's own tests; release-*: the release
+                 parts-*      each part a packager takes alone applies, passes
+                 bisect-*     every prefix of the series builds, passes test_ssl
+                 openssl-*-series, modules-*, no-new-warnings-*: the whole series
+                 stdlib-*     the standard library's tests: no new failure
+                 client-*, sslsocket-compat-*, clients-*: gevent, trollius,
+                              2.7 SSLSocket code, against pristine 2.7.18
+                 interop-*, tls-in-tls-*: against Python 3; TLS in TLS
+                 sni-*, hashlib-*: single regression tests that must run
+                 fault-harness-*  many connections, misbehaving peers
+                 hardening-*  refleak, ASan, fuzz, threads, misuse
+                 i386-*       a 32-bit interpreter (gcc -m32)
+                 dist-*       the drop-ins on Debian, Fedora, Yocto, pyenv
+                 backport-*   the backport on stock interpreters (bullseye's
+                              python2.7, python.org and pyenv 2.7.18, PyPy)
+               Ends with 'N passed, N failed'.  With NAMEs, only those
+               checks; 'test --list' prints them all
   edit         make build/work: a git work tree with one pristine commit and
                one commit per patch, for git rebase -i / commit --amend
   export       write patches/ (and the files the series adds whole) from
@@ -80,10 +96,9 @@ Options:
                     (default: cached copy, else Debian $DEBIAN_OLD's python2.7
                     source package, else python.org)
   --openssl WHICH   system (default), 1.1.1 (Debian $DEBIAN_OLD's $OPENSSL111_VERSION,
-                    unpacked privately), 3.5 (Debian $DEBIAN_NEW's source) or 4.0
-                    (Debian sid's or experimental's source), built once into
-                    $OPENSSL_CACHE, or PREFIX (your own install:
-                    PREFIX/include, PREFIX/lib)
+                    unpacked privately), $(openssl_series_list) (Debian's source
+                    package, built once into $OPENSSL_CACHE),
+                    or PREFIX (your own install: PREFIX/include, PREFIX/lib)
   --arch i386       a 32-bit interpreter, built with gcc -m32 (gcc-multilib)
                     against Debian's i386 libssl/libssl-dev (--openssl 1.1.1:
                     $DEBIAN_OLD's; system: the system's version), unpacked
@@ -140,16 +155,19 @@ do_clean() {
 }
 
 COMMANDS="source openssl apply build regrtest install test edit export clean bench
- refleak asan fuzz threads misuse sdist bench-backport release dist"
+ refleak asan fuzz threads misuse sdist bench-backport release dist _row"
 known_command() { local c; for c in $COMMANDS; do [ "$c" = "$1" ] && return 0; done; return 1; }
 
 # number OPTION VALUE: refuse a VALUE that is not a positive whole number.
 number() { [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 $2: say a whole number above 0"; }
 
 main() {
-    local cmd="" names=() rows=""
+    local cmd="" names=()
     while [ $# -gt 0 ]; do
         case "$1" in
+            # tool/checks.py's 'build.sh [OPTIONS] _row LEG NEEDS STEP ARG...'
+            _row) [ -z "$cmd" ] || die "one command at a time (got '$cmd' and '$1')"
+                  cmd=$1; shift; names=("$@"); break ;;
             -h|--help) usage; exit 0 ;;
             --source) [ $# -ge 2 ] || die "--source needs a path"; OPT_SOURCE=$2; shift ;;
             --source=*) OPT_SOURCE=${1#*=} ;;
@@ -170,7 +188,7 @@ main() {
             -j*) JOBS=${1#-j} ;;
             -*) die "unknown option $1 (see ./build.sh --help)" ;;
             *) if [ -z "$cmd" ]; then cmd=$1
-               elif [ "$cmd" = test ]; then names+=("$1")
+               elif [ "$cmd" = test ] || [ "$cmd" = _row ]; then names+=("$1")
                else die "one command at a time (got '$cmd' and '$1')"; fi ;;
         esac
         shift
@@ -185,9 +203,10 @@ main() {
     [ "$OPT_ALLOW_DIRTY" = 0 ] || [ "$cmd" = release ] || die "--allow-dirty goes with 'release'"
     [ -z "$OPT_SECONDS" ] || number --seconds "$OPT_SECONDS"
     openssl_option
-    arch_option
+    arch_option "$OPT_ARCH" "$OPT_OPENSSL"
     [ -z "$OPT_ARCH" ] || [ -z "$OPT_BASE" ] || die "--arch goes without --base"
     [ -z "$OPT_ARCH" ] || [ "$cmd" != test ] || die "--arch does not go with 'test' (its table has the i386 rows)"
+    [ "$cmd" != _row ] || [ ${#names[@]} -ge 3 ] || die "_row takes LEG NEEDS STEP [ARG...] (tool/checks.py)"
     source_option
     if [ -n "$OPT_BASE" ]; then
         [ -z "$cmd" ] || die "--base goes with the main job (no command)"
@@ -202,11 +221,9 @@ main() {
     if [ "$cmd" = test ]; then
         if [ "$OPT_LIST" = 1 ]; then
             [ ${#names[@]} -eq 0 ] || die "--list takes no check names"
-            check_rows list
-            exit 0
+            exec python3 "$TOOL/checks.py" list
         fi
-        local full=(); [ "$OPT_FULL" = 0 ] || full=(--full)
-        rows=$(check_rows rows "${full[@]}" "${names[@]}" 2>&1) || die "$rows"
+        python3 "$TOOL/checks.py" rows "${names[@]}" >/dev/null || exit 2
     fi
 
     if [ -n "$OPT_PREFIX" ]; then
@@ -221,7 +238,8 @@ main() {
         build) do_openssl; do_apply "$OPENSSL_LEG"; do_build "$OPENSSL_LEG"; check_modules "$OPENSSL_LEG" ;;
         regrtest) do_openssl; do_regrtest "$OPENSSL_LEG" ;;
         install) do_install ;;
-        test) do_test "$rows" ;;
+        test) do_test "${names[@]}" ;;
+        _row) run_row "${names[@]}" ;;
         edit) do_edit ;;
         export) do_export ;;
         clean) do_clean ;;

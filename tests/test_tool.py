@@ -4,6 +4,7 @@ argument checks and check table.
 Run by './build.sh test' as 'tool-units' (Python 3); they need no build.
 """
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -15,8 +16,7 @@ import unittest
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "tool"))
 
-import check_table  # noqa: E402
-import count_unittest  # noqa: E402
+import checks  # noqa: E402
 import hygiene  # noqa: E402
 import series  # noqa: E402
 import sync_tree  # noqa: E402
@@ -284,85 +284,121 @@ FAILED (failures=1, errors=1, skipped=1)
 """
 
 
-class CountUnittestTests(TempDir):
+class CountTests(TempDir):
+    """checks.py's counting of a unittest -v (or regrtest -v) log."""
 
     def test_counts(self):
-        ran, bad, skipped = count_unittest.count(LOG)
+        ran, bad, skipped = checks.count(LOG)
         self.assertEqual((ran, skipped), (5, 1))
         self.assertEqual(bad, ["FAIL: test_c (test_x.T.test_c)", "ERROR: test_d (test_x.T.test_d)"])
 
     def test_one_test_and_last_ran_line(self):
-        self.assertEqual(count_unittest.count("Ran 3 tests in 1s\nRan 1 test in 0.1s\n"),
-                         (1, [], 0))
+        self.assertEqual(checks.count("Ran 3 tests in 1s\nRan 1 test in 0.1s\n"), (1, [], 0))
 
     def test_did_not_run(self):
-        self.assertEqual(count_unittest.count("ImportError: no module\n"), (None, [], 0))
+        self.assertEqual(checks.count("ImportError: no module\n"), (None, [], 0))
 
     def test_cli(self):
-        path = self.write("log", LOG)
-        out = subprocess.run([sys.executable, os.path.join(TOP, "tool", "count_unittest.py"), path],
+        tool = os.path.join(TOP, "tool", "checks.py")
+        out = subprocess.run([sys.executable, tool, "count", self.write("log", LOG)],
                              stdout=subprocess.PIPE, universal_newlines=True)
         self.assertEqual(out.returncode, 0)
         self.assertEqual(out.stdout.splitlines()[0], "2 2 1")
-        path = self.write("log2", "Traceback\n")
-        out = subprocess.run([sys.executable, os.path.join(TOP, "tool", "count_unittest.py"), path],
+        out = subprocess.run([sys.executable, tool, "count", self.write("log2", "Traceback\n")],
                              stdout=subprocess.PIPE, universal_newlines=True)
         self.assertEqual(out.returncode, 3)
 
 
-TABLE = """# name  when openssl needs counts runs
-lint              ci    -      -     1     lint_it
-prefix-{0..N}     ci    1.1.1  -     1     bisect_prefix {n} x
-slow              full  system build 1     slow_one
-units             ci    -      -     tests unittests test_x.py
-"""
+LEGS = [checks.Leg("1.1.1", "1.1.1w", ()), checks.Leg("3.9", "3.9", ("forky",)),
+        checks.Leg("i386/1.1.1", "1.1.1w", ())]
+CHECKS = [
+    checks.check("lint", (), "lint_it"),
+    checks.check("prefix-{leg}-{n}", LEGS[:1], "bisect_prefix {n} x", prefixes=lambda n, o: range(n + 1)),
+    checks.check("slow-{leg}", LEGS[1:], "slow_one", when="full", needs="build"),
+    checks.check("units", (), "unittests test_x.py", counts="tests"),
+    checks.check("{leg}-test_ssl", LEGS, "run {version}"),
+]
 
 
 class CheckTableTests(unittest.TestCase):
+    """checks.py's tables: legs crossed with checks."""
 
     def test_expand(self):
-        rows = check_table.expand(TABLE, 2)
-        self.assertEqual([r[0] for r in rows],
-                         ["lint", "prefix-0", "prefix-1", "prefix-2", "slow", "units"])
-        self.assertEqual(rows[2], ["prefix-1", "ci", "1.1.1", "-", "1", "bisect_prefix", "1", "x"])
+        rows = checks.expand(CHECKS, LEGS, 2)
+        self.assertEqual([r.name for r in rows],
+                         ["lint", "units",
+                          "prefix-openssl-1.1.1w-0", "prefix-openssl-1.1.1w-1", "prefix-openssl-1.1.1w-2",
+                          "openssl-1.1.1w-test_ssl",
+                          "slow-openssl-3.9", "openssl-3.9-test_ssl",
+                          "slow-i386-openssl-1.1.1w", "i386-openssl-1.1.1w-test_ssl"])
+        self.assertEqual(tuple(rows[3]), ("prefix-openssl-1.1.1w-1", "ci", "1.1.1", "-", "1",
+                                          "bisect_prefix 1 x"))
+        self.assertEqual(rows[-1].runs, "run 1.1.1w")
+        self.assertEqual(rows[-1].leg, "i386/1.1.1")
 
-    def test_ranges_with_variables(self):
-        text = "b-{0..O-1} ci - - 1 f {n}\nt-{O..N} ci - - 1 g {n}\n"
-        rows = check_table.expand(text, 4, {"O": 2})
-        self.assertEqual([r[0] for r in rows], ["b-0", "b-1", "t-2", "t-3", "t-4"])
-        self.assertEqual(rows[1][5:], ["f", "1"])
-        with self.assertRaisesRegex(check_table.TableError, "no such variable"):
-            check_table.expand(text, 4)
-
-    def test_range_from_one_and_empty_series(self):
-        rows = check_table.expand("p-{1..N} ci - - 1 f {n}\n", 0)
-        self.assertEqual(rows, [])
+    def test_ranges_from_the_series(self):
+        c = [checks.check("b-{n}", LEGS[:1], "f {n}", prefixes=lambda n, o: range(0, o)),
+             checks.check("t-{n}", LEGS[:1], "g {n}", prefixes=lambda n, o: range(o, n + 1))]
+        rows = checks.expand(c, LEGS, 4, 2)
+        self.assertEqual([r.name for r in rows], ["b-0", "b-1", "t-2", "t-3", "t-4"])
+        self.assertEqual(rows[1].runs, "f 1")
+        self.assertEqual(checks.expand(c[1:], LEGS, 0, 1), [])
 
     def test_select(self):
-        rows = check_table.expand(TABLE, 1)
-        self.assertEqual([r[0] for r in check_table.select(rows)],
-                         ["lint", "prefix-0", "prefix-1", "units"])
-        self.assertEqual([r[0] for r in check_table.select(rows, full=True)],
-                         ["lint", "prefix-0", "prefix-1", "slow", "units"])
+        rows = checks.expand(CHECKS, LEGS[:2], 1)
+        self.assertEqual([r.name for r in checks.select(rows)],
+                         ["lint", "units", "prefix-openssl-1.1.1w-0", "prefix-openssl-1.1.1w-1",
+                          "openssl-1.1.1w-test_ssl", "openssl-3.9-test_ssl"])
+        self.assertIn("slow-openssl-3.9", [r.name for r in checks.select(rows, full=True)])
         # Named: in table order, full rows included.
-        self.assertEqual([r[0] for r in check_table.select(rows, ["units", "slow", "lint"])],
-                         ["lint", "slow", "units"])
-        with self.assertRaisesRegex(check_table.TableError, "no check named nope, prefix-7"):
-            check_table.select(rows, ["lint", "nope", "prefix-7"])
+        self.assertEqual([r.name for r in checks.select(rows, ["units", "slow-openssl-3.9", "lint"])],
+                         ["lint", "units", "slow-openssl-3.9"])
+        with self.assertRaisesRegex(checks.TableError, "no check named nope, prefix-7"):
+            checks.select(rows, ["lint", "nope", "prefix-7"])
 
-    def test_bad_rows_refused(self):
-        for text, message in (("a ci - - 1\n", "fields"),
-                              ("a sometimes - - 1 f\n", "'sometimes' is not one of ci/full"),
-                              ("a ci - all 1 f\n", "'all' is not one of"),
-                              ("a ci - - 2 f\n", "'2' is not one of"),
-                              ("a ci - - 1 f\na ci - - 1 g\n", "two rows are named a")):
-            with self.assertRaisesRegex(check_table.TableError, message):
-                check_table.expand(text, 1)
+    def test_bad_checks_refused(self):
+        for c, message in ((checks.check("a", (), "f", when="sometimes"), "not one of"),
+                           (checks.check("a", (), "f", needs="all"), "not one of"),
+                           (checks.check("a", (), "f", counts="2"), "not one of")):
+            with self.assertRaisesRegex(checks.TableError, message):
+                checks.expand([c], LEGS, 1)
+        with self.assertRaisesRegex(checks.TableError, "two rows are named a"):
+            checks.expand([checks.check("a", (), "f"), checks.check("a", (), "g")], LEGS, 1)
+        with self.assertRaisesRegex(checks.TableError, "two rows are named x"):
+            checks.expand([checks.check("x", LEGS, "f")], LEGS, 1)
 
     def test_list_is_aligned(self):
-        lines = check_table.format_list(check_table.expand(TABLE, 0))
+        lines = checks.format_list(checks.expand(CHECKS, LEGS, 0))
         self.assertEqual(lines[0].split(), ["name", "when", "openssl", "needs", "counts", "runs"])
         self.assertEqual(len(set(line.index(line.split()[1]) for line in lines[1:3])), 1)
+
+    def test_the_real_table(self):
+        """Every row has a unique name, every step is a function of tool/*.sh,
+        and each OpenSSL built from source has its rows."""
+        rows = checks.series_rows()
+        self.assertEqual(len(rows), len(set(r.name for r in rows)))
+        defined = set()
+        for name in os.listdir(os.path.join(TOP, "tool")):
+            if name.endswith(".sh"):
+                with open(os.path.join(TOP, "tool", name)) as f:
+                    defined.update(re.findall(r"^([a-z_0-9]+)\(\) *\{", f.read(), re.M))
+        self.assertEqual(sorted(set(r.runs.split()[0] for r in rows) - defined), [])
+        for leg in checks.SOURCE_BUILT:
+            self.assertIn("openssl-%s-series" % leg.version, [r.name for r in rows])
+
+    def test_list_survives_a_closed_pipe(self):
+        proc = subprocess.run("%s test --list | head -n 1" % BUILD_SH, shell=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True)
+        self.assertEqual(proc.stdout.split()[0], "name")
+        self.assertEqual(proc.stderr, "")
+
+    def test_openssl_suites(self):
+        tool = os.path.join(TOP, "tool", "checks.py")
+        out = subprocess.run([sys.executable, tool, "openssl-suites", "4.0"],
+                             stdout=subprocess.PIPE, universal_newlines=True)
+        self.assertEqual(out.stdout.split(), ["sid", "experimental"])
+        self.assertEqual(subprocess.call([sys.executable, tool, "openssl-suites", "1.1.1"]), 1)
 
 
 class FaultHarnessTests(unittest.TestCase):

@@ -15,17 +15,18 @@ ARCH_CFLAGS=""
 ARCH_DEB=""
 ARCH_MULTIARCH=""
 
-# arch_option: refuse an --arch this tool cannot build, or one whose
-# compiler is missing, before any work.
+# arch_option ARCH OPENSSL: refuse an --arch this tool cannot build, or one
+# whose compiler is missing, before any work.
 arch_option() {
-    case "$OPT_ARCH" in
+    local arch=$1 which=$2
+    case "$arch" in
         "") ARCH_CC="" ARCH_CFLAGS="" ARCH_DEB="" ARCH_MULTIARCH=""; return 0 ;;
         i386) ;;
-        *) die "--arch $OPT_ARCH: only i386 is supported (default: this machine's)" ;;
+        *) die "--arch $arch: only i386 is supported (default: this machine's)" ;;
     esac
-    case "$OPT_OPENSSL" in
+    case "$which" in
         system|1.1.1|"$OPENSSL111_VERSION") ;;
-        *) die "--arch i386 goes with --openssl 1.1.1 or system (Debian's i386 packages), not $OPT_OPENSSL" ;;
+        *) die "--arch i386 goes with --openssl 1.1.1 or system (Debian's i386 packages), not $which" ;;
     esac
     [ "$(uname -m)" = x86_64 ] || die "--arch i386 is built with gcc -m32 on x86_64, not on $(uname -m)"
     need_tools gcc apt-get dpkg-deb
@@ -45,6 +46,3 @@ arch_option() {
     rm -rf "$t"
     ARCH_CC="gcc -m32" ARCH_CFLAGS="-m32" ARCH_DEB=i386 ARCH_MULTIARCH=i386-linux-gnu
 }
-
-# arch_leg LEG: the leg's folder name for the chosen --arch.
-arch_leg() { printf '%s\n' "${OPT_ARCH:+$OPT_ARCH-}$1"; }

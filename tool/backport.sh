@@ -190,7 +190,7 @@ bp_install_python_org() {
 }
 # bp_on_openssl WHICH: the --openssl that a python.org interpreter is for
 bp_on_openssl() {
-    [ "${OPENSSL_FOR:-}" = "$1" ] || { OPT_OPENSSL=$1; do_openssl; }
+    do_openssl "$1" ""
 }
 bp_interpreter_python_org_1_1_1w() { bp_on_openssl 1.1.1; bp_interpreter_python_org; }
 bp_interpreter_python_org_system() { bp_on_openssl system; bp_interpreter_python_org; }
@@ -300,9 +300,9 @@ backport_refusals() {
     # python.org's)
     local other=pyenv
     [ -x "$BACKPORT_PYENV/bin/python2.7" ] || other=python.org-system
-    [ "$other" = pyenv ] || { OPT_OPENSSL=system; do_openssl; }
+    [ "$other" = pyenv ] || do_openssl system ""
     bp_ready "$other"
-    OPT_OPENSSL=1.1.1; do_openssl
+    do_openssl 1.1.1 ""
     (cd "$src" && env "CPPFLAGS=$OPENSSL_CPPFLAGS" "LDFLAGS=$OPENSSL_LDFLAGS" \
         "$(bp_dir "$other")/python" setup.py build --build-base "$d/b1" \
         install --install-lib "$d/site1" --single-version-externally-managed \

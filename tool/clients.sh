@@ -199,7 +199,7 @@ client_compare() {
     local suite=$1 base=$CLIENTS/baseline-$1.json
     if [ ! -f "$base" ]; then
         step "clients: no baseline yet; pristine $PY_VERSION on OpenSSL $OPENSSL111_VERSION first"
-        (OPT_OPENSSL=1.1.1; do_openssl; clients_baseline)
+        (do_openssl 1.1.1 ""; clients_baseline)
         do_apply "$OPENSSL_LEG"
         do_build "$OPENSSL_LEG"
     fi

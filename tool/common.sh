@@ -5,19 +5,10 @@ PY_VERSION=2.7.18
 PY_TARBALL_SHA256=da3080e3b488f648a3d7a4560ddee895284c3380b11d6de75edb986526b9a814
 PY_TARBALL_URL=https://www.python.org/ftp/python/$PY_VERSION/Python-$PY_VERSION.tgz
 # The Debian release whose python2.7 source package carries the pristine
-# tarball and whose libssl1.1 is OpenSSL 1.1.1w; and the one whose openssl
-# source package is OpenSSL 3.5.
+# tarball and whose libssl1.1 is OpenSSL 1.1.1w.  The OpenSSL versions
+# built from Debian's source packages (3.5, 4.0) are tool/checks.py's LEGS.
 DEBIAN_OLD=bullseye
-DEBIAN_NEW=trixie
 OPENSSL111_VERSION=1.1.1w
-OPENSSL35_VERSION=3.5
-OPENSSL40_VERSION=4.0
-# The OpenSSL series built from Debian's openssl source package
-# (--openssl SERIES), one entry each: SERIES=SUITE[,SUITE...], the Debian
-# suites searched for its newest version (4.0 is in experimental while sid
-# still carries 3.6).  To test another series, add it here (and its rows in
-# tool/checks.sh).
-OPENSSL_FROM_SOURCE="$OPENSSL35_VERSION=$DEBIAN_NEW $OPENSSL40_VERSION=sid,experimental"
 # Where those builds are kept, outside the clone, keyed by the SHA-256 of
 # the source package's .dsc: every clone on the machine reuses them.
 OPENSSL_CACHE=${PEP546_OPENSSL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pep546-openssl}

@@ -72,8 +72,7 @@ check_modules() {
         die "the interpreter lacks one of $mods: $info (see $BUILD/logs/$leg-make.log)"
     # Both link libcrypto (_hashlib needs no libssl): it must come from the
     # OpenSSL asked for, a private one or the system's.
-    local so libdir=""
-    if [ -n "$OPENSSL_LDFLAGS" ]; then libdir=${OPENSSL_LDFLAGS#-L}; libdir=${libdir%% *}; fi
+    local so libdir=$OPENSSL_LIBDIR
     for so in $("$obj/python" -E -c "import $imports; print('\n'.join(m.__file__ for m in ($imports,)))"); do
         case "$so" in *.so) ;; *) die "$so: not a shared module" ;; esac
         local linked; linked=$(ldd "$so" | grep 'libcrypto' || true)

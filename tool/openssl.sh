@@ -1,7 +1,10 @@
 # openssl.sh: the OpenSSL to build against (--openssl).
-# do_openssl sets OPENSSL_LEG (a short name for folders: system, 1.1.1w, 3.5, 4.0,
-# prefix-HASH), OPENSSL_CPPFLAGS, OPENSSL_LDFLAGS, and OPENSSL_FOR (the
-# --openssl value they are for).
+# do_openssl [WHICH [ARCH]] sets, in one place (openssl_leg), OPENSSL_LEG (a
+# short name for folders: system, 1.1.1w, 3.5, 4.0, prefix-HASH,
+# i386-1.1.1w), OPENSSL_LIBDIR ('' for the system's), OPENSSL_CPPFLAGS,
+# OPENSSL_LDFLAGS, and OPENSSL_FOR (ARCH/WHICH, what they are for).  The
+# OpenSSL versions built from Debian's source, and their suites, are
+# tool/checks.py's LEGS.
 
 # openssl_option: refuse an --openssl value that names no OpenSSL, before
 # any work; a folder becomes an absolute path.
@@ -13,15 +16,18 @@ openssl_option() {
             OPT_OPENSSL=$(cd "$OPT_OPENSSL" && pwd)
             openssl_prefix "$OPT_OPENSSL" ;;
         *) openssl_suites "$OPT_OPENSSL" >/dev/null ||
-               die "--openssl $OPT_OPENSSL: say system, 1.1.1, $(openssl_series_list)or a folder" ;;
+               die "--openssl $OPT_OPENSSL: say system, 1.1.1, $(openssl_series_list), or a folder" ;;
     esac
 }
 
-# openssl_builds WHICH: getting WHICH means building it (minutes, and it can
-# fail), or it is another --arch's (ARCH/OPENSSL, whose compiler may be
-# missing); the checks then get it inside their rows, so that a failure
-# counts as theirs instead of stopping the run.
-openssl_builds() { openssl_suites "$1" >/dev/null || [[ $1 == */* ]]; }
+# openssl_leg LEG LIBDIR INCLUDEDIR...: the leg's name and flags (an
+# OpenSSL of our own is linked with an rpath to its LIBDIR).
+openssl_leg() {
+    OPENSSL_LEG=$1 OPENSSL_LIBDIR=$2; shift 2
+    OPENSSL_CPPFLAGS=""
+    [ $# -eq 0 ] || OPENSSL_CPPFLAGS=$(printf -- '-I%s\n' "$@" | paste -sd' ')
+    OPENSSL_LDFLAGS=${OPENSSL_LIBDIR:+-L$OPENSSL_LIBDIR -Wl,-rpath,$OPENSSL_LIBDIR}
+}
 
 # Debian bullseye's libssl1.1 and libssl-dev, unpacked (not installed).
 openssl_111() {
@@ -39,29 +45,17 @@ openssl_111() {
         touch "$root/.done"
     fi
     local arch; arch=$(gcc -print-multiarch)
-    OPENSSL_LEG=$OPENSSL111_VERSION
-    OPENSSL_CPPFLAGS="-I$root/usr/include -I$root/usr/include/$arch"
-    OPENSSL_LDFLAGS="-L$root/usr/lib/$arch -Wl,-rpath,$root/usr/lib/$arch"
+    openssl_leg "$OPENSSL111_VERSION" "$root/usr/lib/$arch" "$root/usr/include" "$root/usr/include/$arch"
 }
 
-# openssl_suites SERIES: the Debian suites OPENSSL_FROM_SOURCE names for an
+# openssl_suites SERIES: the Debian suites tool/checks.py's LEGS name for an
 # OpenSSL series built from source (3.5, 4.0), one a line; fails for any
 # other --openssl value.
-openssl_suites() {
-    local entry
-    for entry in $OPENSSL_FROM_SOURCE; do
-        [ "${entry%%=*}" = "$1" ] || continue
-        printf '%s\n' ${entry#*=} | tr ',' '\n'
-        return 0
-    done
-    return 1
-}
-openssl_series_list() {
-    local entry; for entry in $OPENSSL_FROM_SOURCE; do printf '%s, ' "${entry%%=*}"; done
-}
+openssl_suites() { python3 "$TOOL/checks.py" openssl-suites "$1"; }
+openssl_series_list() { python3 "$TOOL/checks.py" openssl-versions | sed 's/ /, /g'; }
 
 # openssl_source SERIES: the newest SERIES.x openssl source package of the
-# suites OPENSSL_FROM_SOURCE names, checked against its .dsc, with Debian's
+# suites tool/checks.py's LEGS name, checked against its .dsc, with Debian's
 # patches, built into OPENSSL_CACHE/SHA256-OF-DSC (outside the clone, so
 # that another clone, or a 'clean' build folder, reuses it; the prefix is
 # compiled into the library, so it is built there, not moved there).
@@ -132,9 +126,7 @@ openssl_source() {
         rm -rf "$srcdir"
     fi
     OPENSSL_SOURCE_VERSION=$ver
-    OPENSSL_LEG=$series
-    OPENSSL_CPPFLAGS="-I$root/include"
-    OPENSSL_LDFLAGS="-L$root/lib -Wl,-rpath,$root/lib"
+    openssl_leg "$series" "$root/lib" "$root/include"
 }
 
 # openssl_i386 111|system: Debian's i386 libssl and libssl-dev, unpacked (not
@@ -175,10 +167,9 @@ openssl_i386() {
             "$pkg:$ARCH_DEB=$ver" "libssl-dev:$ARCH_DEB=$ver"
         touch "$root/.done"
     fi
-    OPENSSL_LEG=$(arch_leg "$([ "$which" = 111 ] && echo "$OPENSSL111_VERSION" || echo system)")
     OPENSSL_I386_VERSION=$ver
-    OPENSSL_CPPFLAGS="-I$root/usr/include -I$root/usr/include/$ARCH_MULTIARCH"
-    OPENSSL_LDFLAGS="-L$root/usr/lib/$ARCH_MULTIARCH -Wl,-rpath,$root/usr/lib/$ARCH_MULTIARCH"
+    openssl_leg "$ARCH_DEB-$([ "$which" = 111 ] && echo "$OPENSSL111_VERSION" || echo system)" \
+        "$root/usr/lib/$ARCH_MULTIARCH" "$root/usr/include" "$root/usr/include/$ARCH_MULTIARCH"
 }
 deb_unpack_arch() { APT_ARCH=$ARCH_DEB deb_unpack "$@"; }
 
@@ -190,35 +181,37 @@ openssl_prefix() {
         [ -e "$root/$lib/libssl.so" ] && break
     done
     [ -e "$root/$lib/libssl.so" ] || die "--openssl $root: no lib/libssl.so there"
-    OPENSSL_LEG=prefix-$(printf '%s' "$root" | sha256sum | cut -c1-8)
-    OPENSSL_CPPFLAGS="-I$root/include"
-    OPENSSL_LDFLAGS="-L$root/$lib -Wl,-rpath,$root/$lib"
+    openssl_leg "prefix-$(printf '%s' "$root" | sha256sum | cut -c1-8)" "$root/$lib" "$root/include"
 }
 
+# do_openssl [WHICH [ARCH]]: get (or build) the OpenSSL WHICH for ARCH
+# (default: --openssl and --arch) and set the leg's variables; nothing to
+# do when they are set for it already.
 do_openssl() {
+    local which=${1:-$OPT_OPENSSL} arch=${2-$OPT_ARCH}
+    [ "${OPENSSL_FOR:-}" != "${arch:+$arch/}$which" ] || return 0
     mkdir -p "$BUILD/logs"
-    arch_option
-    OPENSSL_FOR=${OPT_ARCH:+$OPT_ARCH/}$OPT_OPENSSL
+    arch_option "$arch" "$which"
     OPENSSL_SOURCE_VERSION=""
-    if [ -n "$OPT_ARCH" ]; then
-        case "$OPT_OPENSSL" in
+    if [ -n "$arch" ]; then
+        case "$which" in
             system) openssl_i386 system ;;
             *) openssl_i386 111 ;;
         esac
-        step "openssl: $OPT_ARCH $OPT_OPENSSL (Debian's $OPENSSL_I386_VERSION; $OPENSSL_CPPFLAGS)"
-        return
+        step "openssl: $arch $which (Debian's $OPENSSL_I386_VERSION; $OPENSSL_CPPFLAGS)"
+    else
+        case "$which" in
+            system)
+                [ -f /usr/include/openssl/ssl.h ] ||
+                    die "--openssl system: /usr/include/openssl/ssl.h missing (apt-get install libssl-dev)"
+                openssl_leg system "" ;;
+            1.1.1|"$OPENSSL111_VERSION") openssl_111 ;;
+            /*) openssl_prefix "$which" ;;   # a folder, made absolute by openssl_option
+            *) openssl_suites "$which" >/dev/null ||
+                   die "--openssl $which: say system, 1.1.1, $(openssl_series_list), or a folder"
+               openssl_source "$which" ;;
+        esac
+        step "openssl: $which ${OPENSSL_SOURCE_VERSION:+(Debian openssl $OPENSSL_SOURCE_VERSION) }${OPENSSL_CPPFLAGS:+($OPENSSL_CPPFLAGS)}"
     fi
-    case "$OPT_OPENSSL" in
-        system)
-            [ -f /usr/include/openssl/ssl.h ] ||
-                die "--openssl system: /usr/include/openssl/ssl.h missing (apt-get install libssl-dev)"
-            OPENSSL_LEG=system OPENSSL_CPPFLAGS="" OPENSSL_LDFLAGS="" ;;
-        1.1.1|"$OPENSSL111_VERSION") openssl_111 ;;
-        *) if openssl_suites "$OPT_OPENSSL" >/dev/null; then
-               openssl_source "$OPT_OPENSSL"
-           else
-               openssl_option   # a folder; refuses anything else
-           fi ;;
-    esac
-    step "openssl: $OPT_OPENSSL ${OPENSSL_SOURCE_VERSION:+(Debian openssl $OPENSSL_SOURCE_VERSION) }${OPENSSL_CPPFLAGS:+($OPENSSL_CPPFLAGS)}"
+    OPENSSL_FOR=${arch:+$arch/}$which
 }
