@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 import unittest
+from io import StringIO
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "tool"))
@@ -399,6 +400,42 @@ class CheckTableTests(unittest.TestCase):
                              stdout=subprocess.PIPE, universal_newlines=True)
         self.assertEqual(out.stdout.split(), ["sid", "experimental"])
         self.assertEqual(subprocess.call([sys.executable, tool, "openssl-suites", "1.1.1"]), 1)
+
+
+class RunnerTests(TempDir):
+    """checks.py's runner, with a build.sh that plays each kind of row."""
+
+    def test_pass_fail_skip_and_counts(self):
+        fake = self.write("build.sh", """#!/bin/sh
+# _row LEG NEEDS STEP ARG...
+shift 3
+case "$1" in
+    ok) echo fine ;;
+    bad) echo broken; exit 1 ;;
+    skip) echo "skipped: no pyenv here"; exit 77 ;;
+    tests) printf '%s' "$LOG_TEXT" ;;
+    crash) printf '%s' "$LOG_TEXT"; exit 2 ;;
+esac
+""")
+        os.chmod(fake, 0o755)
+        rows = [checks.Row(n, "ci", "-", "-", c, r) for n, c, r in (
+            ("a", "1", "ok"), ("b", "1", "bad"), ("c", "1", "skip"), ("d", "tests", "tests"),
+            ("e", "tests", "skip"), ("f", "tests", "crash"), ("g", "tests", "bad"))]
+        os.environ["LOG_TEXT"] = "test_a (t.T) ... ok\nRan 1 test in 0s\n\nOK\n"
+        try:
+            out = StringIO()
+            rc = checks.Runner(fake, [], os.path.join(self.tmp, "logs"), out=out).run(rows)
+        finally:
+            del os.environ["LOG_TEXT"]
+        text = out.getvalue()
+        self.assertEqual(rc, 1)
+        self.assertIn("SKIP c: skipped: no pyenv here", text)
+        self.assertIn("SKIP e: skipped: no pyenv here", text)
+        self.assertIn("FAIL f (its tests passed, but it exited 2", text)
+        self.assertIn("FAIL g (did not run", text)
+        self.assertEqual(text.splitlines()[-2], "failed: b f g")
+        # a, d's and f's one test; b, f (its exit), g failed; c, e skipped
+        self.assertEqual(text.splitlines()[-1], "3 passed, 3 failed, 2 skipped")
 
 
 class FaultHarnessTests(unittest.TestCase):

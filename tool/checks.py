@@ -7,19 +7,10 @@ that './build.sh test --list' prints.  Each row runs as a build.sh of its
 own ('build.sh _row LEG NEEDS STEP ARG...'), its output in
 build/logs/test/NAME.log, so that no row sees what another one set.
 
-Usage (build.sh calls it; the options are checked there):
-  checks.py list                       the rows, aligned for people
-  checks.py rows [--full] [NAME...]    the rows to run, one a line
-  checks.py run --build-sh PATH [--full] [-- BUILD.SH-OPTIONS] [NAME...]
-                                       run them; ends 'N passed, N failed'
-  checks.py count LOG                  'PASSED FAILED SKIPPED' of a
-                                       unittest -v (or regrtest -v) log,
-                                       then its FAIL:/ERROR: lines; exit 3
-                                       when no test ran
-  checks.py openssl-suites VERSION     the Debian suites whose openssl
-                                       source package gives VERSION, one a
-                                       line; exit 1 for any other VERSION
-  checks.py openssl-versions           the versions built from source
+build.sh calls it, having checked its own options: 'list', 'rows', 'run';
+the steps call 'count LOG' (a unittest or regrtest -v log: 'PASSED FAILED
+SKIPPED', then its FAIL:/ERROR: lines; exit 3 when no test ran), and
+tool/openssl.sh 'openssl-suites VERSION' and 'openssl-versions'.
 """
 import argparse
 import collections
