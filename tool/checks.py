@@ -37,7 +37,7 @@ BULLSEYE = "debian-bullseye"
 #   suites   for an OpenSSL built from Debian's openssl source package: the
 #            suites searched for its newest VERSION.x (tool/openssl.sh),
 #            built once into ~/.cache/pep546-openssl.
-# To test another OpenSSL, add one leg here (and say so in the README).
+# To test another OpenSSL, add one leg here (and its line in the README).
 Leg = collections.namedtuple("Leg", "key version suites")
 LEGS = [
     Leg("1.1.1", "1.1.1w", ()),            # Debian bullseye's libssl1.1, unpacked
