@@ -81,3 +81,27 @@ deb_unpack() {
     for deb in "$root.debs"/*.deb; do dpkg-deb -x "$deb" "$root"; done
     rm -rf "$root.debs"
 }
+
+# exec_wrapper FILE ARG...: FILE becomes a script that runs ARG... (env
+# VAR=VALUE first, for an unpacked program's environment) with its own
+# arguments; each word quoted once, by bash's printf %q (so a bash script).
+exec_wrapper() {
+    local f=$1; shift
+    mkdir -p "$(dirname "$f")"
+    { printf '#!/bin/bash\nexec'; printf ' %q' "$@"; printf ' "$@"\n'; } >"$f"
+    chmod +x "$f"
+}
+
+# deb_source SUITE PACKAGE: prints $BUILD/cache/debsrc/SUITE-PACKAGE, where
+# Debian SUITE's source package PACKAGE (.dsc, orig tarball, diff) is
+# downloaded once for every step that reads it.
+deb_source() {
+    local d=$BUILD/cache/debsrc/$1-$2
+    if [ ! -f "$d/.done" ]; then
+        rm -rf "$d"; mkdir -p "$d"
+        (cd "$d" && apt_private "$1" source --download-only "$2") >"$d.log" 2>&1 ||
+            die "apt-get source $2 (Debian $1) failed; see $d.log"
+        touch "$d/.done"
+    fi
+    printf '%s\n' "$d"
+}

@@ -108,14 +108,41 @@ print("%s: Python %s, %s; backport %s" % (sys.argv[1], sys.version.split()[0],
 }
 
 # bp_ready NAME: NAME's interpreter set up (once) and the current tarball
-# installed with it (again whenever the tarball changed).
+# installed with it (again whenever the tarball changed).  pyenv's is the
+# machine's: without it, the row is skipped (exit 77, the reason last).
 bp_ready() {
     local d; d=$(bp_dir "$1")
+    [ "$1" != pyenv ] || [ -x "$BACKPORT_PYENV/bin/python2.7" ] ||
+        { echo "skipped: no pyenv $PY_VERSION at $BACKPORT_PYENV"; exit 77; }
     do_sdist >/dev/null
-    [ -x "$d/python" ] || "bp_interpreter_${1//[.-]/_}"
+    [ -x "$d/python" ] || bp_setup interpreter "$1"
     if [ ! -f "$d/installed" ] || [ "$d/installed" -ot "$(sdist_path)" ]; then
-        "bp_install_${1//[.-]/_}"
+        bp_setup install "$1"
     fi
+}
+
+# bp_setup interpreter|install NAME: set up NAME's interpreter, or build and
+# install the tarball with it: every NAME's way, named here.
+bp_setup() {
+    case "$1 $2" in
+        "interpreter debian-bullseye") bp_debian_interpreter debian-bullseye python2.7 ;;
+        "install debian-bullseye") bp_debian_install debian-bullseye python2.7 ;;
+        # python2.7-dbg: the server side is refused there (backport_debug_interpreter)
+        "interpreter debian-bullseye-dbg")
+            bp_debian_interpreter debian-bullseye-dbg python2.7-dbg python2.7-dbg libpython2.7-dbg ;;
+        "install debian-bullseye-dbg") bp_debian_install debian-bullseye-dbg python2.7_d ;;
+        "interpreter python.org-1.1.1w") do_openssl 1.1.1 ""; bp_interpreter_python_org ;;
+        "interpreter python.org-system") do_openssl system ""; bp_interpreter_python_org ;;
+        "install python.org-1.1.1w") do_openssl 1.1.1 ""; bp_install_python_org ;;
+        "install python.org-system") do_openssl system ""; bp_install_python_org ;;
+        "interpreter pyenv") bp_wrappers pyenv "$BACKPORT_PYENV/bin/python2.7" ;;
+        "install pyenv") bp_install pyenv pip ;;
+        "interpreter pypy") bp_interpreter_pypy ;;
+        # 'pypy setup.py install' (bullseye has no pip for pypy), which builds
+        # nothing: the package is Python only there
+        "install pypy") bp_install pypy setup.py ;;
+        *) die "bp_setup: no $1 for '$2'" ;;
+    esac
 }
 
 # --- the interpreters ------------------------------------------------------------
@@ -136,7 +163,7 @@ bp_debian_interpreter() {
         deb_unpack "$DEBIAN_OLD" "$root" "$BUILD/logs/backport-$name.log" "${pkgs[@]}"
         touch "$root/.done"
     fi
-    bp_on_openssl 1.1.1
+    do_openssl 1.1.1 ""
     bp_wrappers "$name" "$root/usr/bin/$binary" "PYTHONHOME=$root/usr" \
         "LD_LIBRARY_PATH=$BUILD/openssl/$OPENSSL111_VERSION/usr/lib/$arch:$root/usr/lib/$arch"
 }
@@ -145,19 +172,11 @@ bp_debian_interpreter() {
 # pyconfig.h includes <ARCH/INCLUDE/pyconfig.h>.
 bp_debian_install() {
     local root; root=$(bp_dir "$1")/root
-    bp_on_openssl 1.1.1
+    do_openssl 1.1.1 ""
     bp_install "$1" setup.py \
         "CPPFLAGS=-I$root/usr/include/$2 -I$root/usr/include $OPENSSL_CPPFLAGS" \
         "LDFLAGS=$OPENSSL_LDFLAGS"
 }
-bp_interpreter_debian_bullseye() { bp_debian_interpreter debian-bullseye python2.7; }
-bp_install_debian_bullseye() { bp_debian_install debian-bullseye python2.7; }
-# Debian bullseye's python2.7-dbg, for the check that the server side is
-# refused there (tests/backport_debug_interpreter.py).
-bp_interpreter_debian_bullseye_dbg() {
-    bp_debian_interpreter debian-bullseye-dbg python2.7-dbg python2.7-dbg libpython2.7-dbg
-}
-bp_install_debian_bullseye_dbg() { bp_debian_install debian-bullseye-dbg python2.7_d; }
 
 # backport_debug_interpreter: on bullseye's python2.7-dbg the server side is
 # refused (RuntimeError), and without that refusal the interpreter aborts.
@@ -188,37 +207,12 @@ bp_install_python_org() {
     bp_install "python.org-$OPENSSL_LEG" pip "CPPFLAGS=$OPENSSL_CPPFLAGS" \
         "LDFLAGS=$OPENSSL_LDFLAGS"
 }
-# bp_on_openssl WHICH: the --openssl that a python.org interpreter is for
-bp_on_openssl() {
-    do_openssl "$1" ""
-}
-bp_interpreter_python_org_1_1_1w() { bp_on_openssl 1.1.1; bp_interpreter_python_org; }
-bp_interpreter_python_org_system() { bp_on_openssl system; bp_interpreter_python_org; }
-bp_install_python_org_1_1_1w() { bp_on_openssl 1.1.1; bp_install_python_org; }
-bp_install_python_org_system() { bp_on_openssl system; bp_install_python_org; }
-
-bp_interpreter_pyenv() { bp_wrappers pyenv "$BACKPORT_PYENV/bin/python2.7"; }
-bp_install_pyenv() { bp_install pyenv pip; }
-
-# bp_skip_pyenv [tests]: exit 77 (or a skipped unittest, for a row that
-# counts tests) where the machine has no pyenv 2.7.18.
-bp_no_pyenv() {
-    [ ! -x "$BACKPORT_PYENV/bin/python2.7" ] || return 1
-    local why="skipped: no pyenv $PY_VERSION at $BACKPORT_PYENV"
-    if [ "${1:-}" = tests ]; then
-        printf 'test_pyenv (backport) ... skipped %s\n\nRan 1 test in 0.0s\n\nOK (skipped=1)\n' "'$why'"
-        return 0
-    fi
-    echo "$why"
-    exit 77
-}
 
 # --- the rows --------------------------------------------------------------------
 
 # backport_install NAME: NAME's interpreter set up afresh (python.org's:
 # built and installed), and the tarball builds and installs with it.
 backport_install() {
-    [ "$1" != pyenv ] || ! bp_no_pyenv || return 0
     rm -f "$(bp_dir "$1")/installed" "$(bp_dir "$1")/python"
     bp_ready "$1"
 }
@@ -226,7 +220,6 @@ backport_install() {
 # backport_test_ssl NAME: the series' SSLObject and MemoryBIO tests
 # (tests/backport_test_ssl.py), verbose.
 backport_test_ssl() {
-    if [ "$1" = pyenv ] && bp_no_pyenv tests; then return 0; fi
     bp_ready "$1"
     "$(bp_dir "$1")/python" "$TOP/tests/backport_test_ssl.py" "$(bp_libtest)"
 }
@@ -235,7 +228,6 @@ backport_test_ssl() {
 # same entry points as tool/hardening.sh's) with install() done first.
 backport_script() {
     local name=$1 script=$2; shift 2
-    [ "$name" != pyenv ] || ! bp_no_pyenv || return 0
     bp_ready "$name"
     "$(bp_dir "$name")/python-installed" "$TOP/tests/$script" --certdir "$(bp_libtest)" "$@"
 }
@@ -257,7 +249,6 @@ backport_threads() {
 BP_STOCK_SSLSOCKET_FAILS="test_urllib3_direct_http10_read_in_chunks
  test_urllib3_proxy_http10_read_in_chunks test_requests_proxy"
 backport_tls_in_tls() {
-    if [ "$1" = pyenv ] && bp_no_pyenv tests; then return 0; fi
     bp_ready "$1"
     local skip=""
     if "$(bp_dir "$1")/python" -c 'import ssl, sys; sys.exit(ssl.OPENSSL_VERSION_INFO[0] < 3)'; then
@@ -359,7 +350,7 @@ do_bench_backport() {
 # The --full row: skipped (77) where valgrind is missing.
 backport_bench() {
     command -v valgrind >/dev/null ||
-        { echo "skipped: valgrind is not installed (apt-get install valgrind)"; return 77; }
+        { echo "skipped: valgrind is not installed (apt-get install valgrind)"; exit 77; }
     do_bench_backport
 }
 
@@ -380,9 +371,7 @@ bp_readme() {
 bp_route_env() {
     local d r; d=$(bp_dir "$1"); r=$d/route
     rm -rf "$r"; mkdir -p "$r/bin" "$r/user" "$r/empty"
-    printf '#!/bin/sh\nBACKPORT_SITE=%s PYTHONUSERBASE=%s exec %s "$@"\n' \
-        "$r/empty" "$r/user" "$d/python" >"$r/bin/python2.7"
-    chmod +x "$r/bin/python2.7"
+    exec_wrapper "$r/bin/python2.7" env BACKPORT_SITE="$r/empty" PYTHONUSERBASE="$r/user" "$d/python"
     cp "$r/bin/python2.7" "$r/bin/python2.7-dbg"
     cp "$r/bin/python2.7" "$r/bin/pypy"
     printf '%s\n' "$r"
@@ -434,9 +423,9 @@ backport_route_setup_py() {
 # 20.3.4 wheel (python-pip-whl) on bullseye, 'python2.7 -m pip' on
 # python.org's and pyenv's.
 backport_route_pip() {
-    local name=$1 r cmd; r=$(bp_route_env "$name")
-    [ "$name" != pyenv ] || ! bp_no_pyenv || return 0
+    local name=$1 r cmd
     bp_ready "$name"
+    r=$(bp_route_env "$name")
     case $name in
     debian-*)
         cmd=$(bp_readme 'python2.7 /usr/share/python-wheels/pip-20.3.4-py2.py3-none-any.whl/pip install --user backports.ssl_memorybio-VERSION.tar.gz')
@@ -588,14 +577,9 @@ bp_interpreter_pypy() {
         deb_unpack "$DEBIAN_OLD" "$root" "$BUILD/logs/backport-pypy.log" $BACKPORT_PYPY_PACKAGES
         touch "$root/.done"
     fi
-    bp_on_openssl 1.1.1
+    do_openssl 1.1.1 ""
     bp_wrappers pypy "$root/usr/lib/pypy/bin/pypy-c" \
         "LD_LIBRARY_PATH=$BUILD/openssl/$OPENSSL111_VERSION/usr/lib/$arch:$root/usr/lib/$arch"
-}
-# bp_install_pypy: 'pypy setup.py install' (bullseye has no pip for pypy),
-# which builds nothing: the package is Python only there.
-bp_install_pypy() {
-    bp_install pypy setup.py
 }
 
 # backport_pypy_refusal: a PyPy without the private pieces the pure-Python

@@ -28,10 +28,7 @@ autoconf_private() {
         sed -i "s|'/usr/share/autoconf'|'$t/usr/share/autoconf'|g" \
             "$t/usr/share/autoconf/autom4te.cfg"
         multiarch=$(gcc -print-multiarch)
-        mkdir -p "$t/bin"
-        printf '#!/bin/sh\nLD_LIBRARY_PATH=%s exec %s "$@"\n' \
-            "$t/usr/lib/$multiarch" "$t/usr/bin/m4" >"$t/bin/m4"
-        chmod +x "$t/bin/m4"
+        exec_wrapper "$t/bin/m4" env LD_LIBRARY_PATH="$t/usr/lib/$multiarch" "$t/usr/bin/m4"
     fi
     printf '%s\n' "$t"
 }
@@ -50,18 +47,16 @@ run_autoconf() {
 }
 
 # debian_bullseye_source: prints $BUILD/bases/debian-bullseye-src, made
-# first: Debian bullseye's python2.7 source package unpacked as
-# dpkg-source would (a 1.0 package: debian/ comes in the .diff.gz).
+# first: Debian bullseye's python2.7 source package (deb_source, the one
+# fetch_tarball reads) unpacked as dpkg-source would (a 1.0 package:
+# debian/ comes in the .diff.gz).
 debian_bullseye_source() {
-    local d=$BUILD/bases/debian-$DEBIAN_OLD-src tmp=$BUILD/bases/debsrc
+    local d=$BUILD/bases/debian-$DEBIAN_OLD-src src
     if [ ! -f "$d/debian/patches/series.in" ]; then
-        rm -rf "$tmp" "$d"; mkdir -p "$tmp" "$d"
-        (cd "$tmp" && apt_private "$DEBIAN_OLD" source --download-only python2.7) \
-            >"$BUILD/logs/debian-source.log" 2>&1 ||
-            die "apt-get source python2.7 (Debian $DEBIAN_OLD) failed; see $BUILD/logs/debian-source.log"
-        zcat "$tmp"/python2.7_*.diff.gz | patch -d "$d" -p1 --batch --quiet ||
-            die "cannot unpack debian/ from $(ls "$tmp"/*.diff.gz)"
-        rm -rf "$tmp"
+        src=$(deb_source "$DEBIAN_OLD" python2.7)
+        rm -rf "$d"; mkdir -p "$d"
+        zcat "$src"/python2.7_*.diff.gz | patch -d "$d" -p1 --batch --quiet ||
+            die "cannot unpack debian/ from $(ls "$src"/*.diff.gz)"
     fi
     printf '%s\n' "$d"
 }
@@ -93,13 +88,11 @@ series_in_base() {
 # apply_base DIR SUITE: the stack of DIR onto $BUILD/stage (pristine), then
 # configure regenerated with SUITE's autoconf if configure.ac changed.
 apply_base() {
-    local dir=$1 suite=$2 p log=$BUILD/logs/base-apply.log
+    local dir=$1 suite=$2
     [ -f "$dir/series" ] || die "$dir has no series file"
-    : >"$log"
-    for p in $(python3 "$TOOL/series.py" --series "$dir/series" list); do
-        patch -d "$BUILD/stage" -p1 --batch --no-backup-if-mismatch \
-            <"$dir/$p" >>"$log" 2>&1 || die "the base's own $p does not apply; see $log"
-    done
+    # shellcheck disable=SC2046  # patch names have no blanks
+    apply_patch_list "$BUILD/stage" 1 2 \
+        $(python3 "$TOOL/series.py" --series "$dir/series" list | sed "s|^|$dir/|")
     cmp -s "$BUILD/pristine/configure.ac" "$BUILD/stage/configure.ac" ||
         run_autoconf "$suite" "$BUILD/stage"
     step "base: $(python3 "$TOOL/series.py" --series "$dir/series" count) patches of $dir"
@@ -113,7 +106,7 @@ apply_parts_on_base() {
     for part in "$@"; do
         rm -rf "$BUILD/stage.try"; cp -a "$BUILD/stage" "$BUILD/stage.try"
         # shellcheck disable=SC2046
-        if (apply_patches "$BUILD/stage.try" $(series --part "$part")) >&2; then
+        if (apply_patch_list "$BUILD/stage.try" 1 0 $(series --part "$part")) >&2; then
             rm -rf "$BUILD/stage"; mv "$BUILD/stage.try" "$BUILD/stage"
             applied+=("$part")
             step "base: part $part applies" >&2
@@ -129,7 +122,7 @@ apply_parts_on_base() {
 # those of our parts that apply; prints the parts applied.
 base_leg() {
     local leg=$1 dir=$2 suite=$3 applied; shift 3
-    stage_tree
+    pristine_copy "$BUILD/stage"
     apply_base "$dir" "$suite" >&2
     applied=$(apply_parts_on_base "$@")
     use_stage "$leg" "base:$dir:$applied"

@@ -15,11 +15,9 @@ peers_py39() {
     # shellcheck disable=SC2086  # a word list
     deb_unpack "$DEBIAN_OLD" "$d/root" "$BUILD/logs/peers.log" $BULLSEYE_PY39_PACKAGES
     local libs="$d/root/usr/lib/$arch:$d/root/lib/$arch"
-    printf '#!/bin/sh\nexec env LD_LIBRARY_PATH="%s" PYTHONHOME="%s" "%s" "$@"\n' \
-        "$libs" "$d/root/usr" "$d/root/usr/bin/python3.9" >"$d/python3.9"
-    printf '#!/bin/sh\nexec env LD_LIBRARY_PATH="%s" OPENSSL_CONF=/dev/null "%s" "$@"\n' \
-        "$libs" "$d/root/usr/bin/openssl" >"$d/openssl"
-    chmod +x "$d/python3.9" "$d/openssl"
+    exec_wrapper "$d/python3.9" env LD_LIBRARY_PATH="$libs" PYTHONHOME="$d/root/usr" \
+        "$d/root/usr/bin/python3.9"
+    exec_wrapper "$d/openssl" env LD_LIBRARY_PATH="$libs" OPENSSL_CONF=/dev/null "$d/root/usr/bin/openssl"
     "$d/python3.9" -c 'import ssl' || die "bullseye's python3.9 cannot import ssl"
 }
 

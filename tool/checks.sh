@@ -57,10 +57,10 @@ stdlib_no_new_failures() {
 parts_apply() {
     local d=$BUILD/parts-apply patches
     patches=$(series "${@/#/--part=}")
-    rm -rf "$d"; mkdir -p "$d"
-    cp -a "$BUILD/pristine" "$d/patch"; rm -f "$d/patch/.origin"
+    rm -rf "$d"
+    pristine_copy "$d/patch"
     # shellcheck disable=SC2086  # patch names have no blanks
-    apply_patches "$d/patch" $patches
+    apply_patch_list "$d/patch" 1 0 $patches
     # shellcheck disable=SC2086
     make_work_tree "$d/am" $patches
     rm -rf "$d/am/.git"
@@ -80,11 +80,9 @@ parts_pass() {
 # one_test_passes MODULE TEST: that one test of the leg's Lib/test ran and
 # passed (a skip fails the row: it would hide that nothing was checked).
 one_test_passes() {
-    local log=$BUILD/logs/test/one-$1-$2.log
-    (cd "$(obj_dir "$OPENSSL_LEG")" && ./python -E -B -m test.regrtest -v -m "$2" "$1") \
-        >"$log" 2>&1 || { tail -n 30 "$log"; return 1; }
-    grep -E "^$2 \(.*\) \.\.\. ok\$" "$log" ||
-        { tail -n 30 "$log"; echo "$2 did not run"; return 1; }
+    do_regrtest "$OPENSSL_LEG" -m "$2" "$1"
+    grep -E "^$2 \(.*\) \.\.\. ok\$" "$REGRTEST_LOG" ||
+        { tail -n 30 "$REGRTEST_LOG"; echo "$2 did not run"; return 1; }
 }
 
 # parts_pep546_tests PART...: on OpenSSL 3, pristine 2.7.18 with those parts
@@ -97,10 +95,9 @@ parts_pep546_tests() {
     do_build "$OPENSSL_LEG"
     do_regrtest "$OPENSSL_LEG" -m MemoryBIOTests -m SSLObjectTests \
         -m SSLObjectPairTests -m SSLWantErrorTests test_ssl
-    local ran
-    ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} in .*/\1/p' \
-        "$BUILD/logs/$OPENSSL_LEG-regrtest.log" | tail -n 1)
-    [ "${ran:-0}" -ge 50 ] || die "only ${ran:-0} MemoryBIO/SSLObject/SSLWantError tests ran"
+    local counts
+    counts=$(python3 "$TOOL/checks.py" count "$REGRTEST_LOG") || die "no 'Ran N tests' in $REGRTEST_LOG"
+    [ "${counts%% *}" -ge 50 ] || die "only ${counts%% *} MemoryBIO/SSLObject/SSLWantError tests passed"
 }
 
 whole_series_passes() {

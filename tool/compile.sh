@@ -127,14 +127,16 @@ no_new_warnings() {
     return "$new"
 }
 
-# do_regrtest LEG [TESTS...]: prints the summary, keeps the log.
+# do_regrtest LEG|PYTHON [ARGS...]: regrtest ARGS (test_ssl by default) with
+# LEG's interpreter (of VARIANT) or PYTHON (a path); prints the summary and
+# sets REGRTEST_LOG to its log, the one way a caller finds it.
 do_regrtest() {
-    local leg=$1; shift
-    local obj log=$BUILD/logs/$leg${VARIANT:+-$VARIANT}-regrtest.log
-    obj=$(obj_dir "$leg")
+    local leg=$1 python=$1 log; shift
+    if [[ $leg = */* ]]; then leg=$(tr / - <<<"${python#"$BUILD"/}"); else python=$(obj_dir "$leg")/python; fi
+    log=$BUILD/logs/$leg${VARIANT:+-$VARIANT}-regrtest.log; REGRTEST_LOG=$log
     local args=("${@:-test_ssl}")
     local rc=0
-    (cd "$obj" && ASAN_OPTIONS=$ASAN_RUN_OPTIONS ./python -E -B -m test.regrtest $REGRTEST_OPTS "${args[@]}") \
+    (cd "$(dirname "$python")" && ASAN_OPTIONS=$ASAN_RUN_OPTIONS "$python" -E -B -m test.regrtest $REGRTEST_OPTS "${args[@]}") \
         >"$log" 2>&1 || rc=$?
     local summary skipped
     summary=$(grep -E '^(Ran [0-9]+ tests|OK|FAILED|.*leaked)' "$log" | tr '\n' ' ' || true)

@@ -87,7 +87,7 @@ debian_dropin_leg() {
         for p in $(dropin_list "$f"); do ours+=("$p"); done
     done
     [ "$how" != cpp ] || debian_cpp_series "$d/debian/patches"
-    stage_tree
+    pristine_copy "$BUILD/stage"
     debian_quilt_push "$BUILD/stage" "$d/debian/patches" "${ours[@]}"
     cmp -s "$BUILD/pristine/configure.ac" "$BUILD/stage/configure.ac" ||
         run_autoconf "$suite" "$BUILD/stage"
@@ -150,20 +150,18 @@ test_dist_debian_13_hashlib() {
 # line's -pN, rpm's fuzz 0), then the spec snippet's %patch lines, in order
 # (fuzz 0), into $BUILD/stage.
 fedora_apply() {
-    local stack=$1 spec=$2 name strip log=$BUILD/logs/dist-fedora-apply.log n=0
-    stage_tree
-    : >"$log"
+    local stack=$1 spec=$2 name strip n=0
+    pristine_copy "$BUILD/stage"
     while read -r name strip; do
         case "$name" in ''|'#'*) continue ;; esac
-        patch -d "$BUILD/stage" "${strip:--p1}" --batch --fuzz=0 --no-backup-if-mismatch \
-            <"$stack/$name" >>"$log" 2>&1 || die "Fedora's own $name does not apply; see $log"
+        strip=${strip:--p1}
+        apply_patch_list "$BUILD/stage" "${strip#-p}" 0 "$stack/$name"
         n=$((n + 1))
     done <"$stack/series"
     step "dist: Fedora's $n patches applied (fuzz 0)"
     n=0
     while read -r name strip; do
-        patch -d "$BUILD/stage" "$strip" --batch --fuzz=0 --no-backup-if-mismatch \
-            <"$PATCHES/$name" >>"$log" 2>&1 || die "$name (spec snippet) does not apply at fuzz 0; see $log"
+        apply_patch_list "$BUILD/stage" "${strip#-p}" 0 "$name"
         n=$((n + 1))
     done < <(dropin_list "$spec")
     [ "$n" -gt 0 ] || die "$spec applies no patch"
@@ -213,21 +211,16 @@ test_dist_fedora() {
 # patch-fuzz QA check), into $BUILD/stage; configure regenerated (autotools
 # class) when configure.ac changed.  Prints how many of ours applied.
 yocto_apply() {
-    local stack=$1 bb=$2 p log=$BUILD/logs/dist-yocto-apply.log n=0
-    stage_tree
-    : >"$log"
-    for p in $(python3 "$TOOL/series.py" --series "$stack/series" list); do
-        patch -d "$BUILD/stage" -p1 --batch --no-backup-if-mismatch \
-            <"$stack/$p" >>"$log" 2>&1 || die "the recipe's own $p does not apply; see $log"
-    done
-    for p in $(dropin_list "$bb"); do
-        [ -f "$PATCHES/$p" ] || die "$bb names $p, which patches/ does not hold"
-        patch -d "$BUILD/stage" -p1 --batch --fuzz=0 --no-backup-if-mismatch \
-            <"$PATCHES/$p" >>"$log" 2>&1 || die "$p does not apply at fuzz 0 on $stack; see $log"
-        n=$((n + 1))
-    done
-    [ "$n" -gt 0 ] || die "$bb lists no patch"
-    step "dist: $(python3 "$TOOL/series.py" --series "$stack/series" count) patches of $stack, then $n of $(basename "$bb") at fuzz 0" >&2
+    local stack=$1 bb=$2 ours
+    pristine_copy "$BUILD/stage"
+    # shellcheck disable=SC2046  # patch names have no blanks
+    apply_patch_list "$BUILD/stage" 1 2 \
+        $(python3 "$TOOL/series.py" --series "$stack/series" list | sed "s|^|$stack/|")
+    ours=$(dropin_list "$bb")
+    [ -n "$ours" ] || die "$bb lists no patch"
+    # shellcheck disable=SC2086
+    apply_patch_list "$BUILD/stage" 1 0 $ours
+    step "dist: $(python3 "$TOOL/series.py" --series "$stack/series" count) patches of $stack, then $(wc -w <<<"$ours") of $(basename "$bb") at fuzz 0" >&2
 }
 
 # The target recipe (a cross build, so applied only): its stack, then the
@@ -286,14 +279,10 @@ pyenv_build_cmd() {
 # it silently); the installed interpreter has ssl.MemoryBIO and _hashlib
 # and passes test_ssl.
 pyenv_check() {
-    local py=$1/bin/python2.7
     ! grep -E 'with fuzz|FAILED' "$BUILD/logs/dist-pyenv-build.log" ||
         die "a patch needed fuzz or failed in python-build; see $BUILD/logs/dist-pyenv-build.log"
-    "$py" -E -c 'import ssl, _hashlib; ssl.MemoryBIO; ssl.SSLObject; print(ssl.OPENSSL_VERSION)'
-    "$py" -E -B -m test.regrtest -v test_ssl >"$BUILD/logs/dist-pyenv-regrtest.log" 2>&1 ||
-        { grep -E '^(FAIL|ERROR):' "$BUILD/logs/dist-pyenv-regrtest.log" | head -n 20
-          die "test_ssl failed; see $BUILD/logs/dist-pyenv-regrtest.log"; }
-    grep -E '^(Ran [0-9]+ tests|OK)' "$BUILD/logs/dist-pyenv-regrtest.log"
+    "$1/bin/python2.7" -E -c 'import ssl, _hashlib; ssl.MemoryBIO; ssl.SSLObject; print(ssl.OPENSSL_VERSION)'
+    do_regrtest "$1/bin/python2.7"
 }
 
 # python_build DEFINITION PREFIX [PATCHFILE]: python-build from the cached

@@ -12,13 +12,13 @@ no_asan_report() {
 do_refleak() {
     VARIANT=pydebug do_build "$OPENSSL_LEG"
     VARIANT=pydebug REGRTEST_OPTS="-R 3:3" do_regrtest "$OPENSSL_LEG"
-    ! grep -q 'leaked' "$BUILD/logs/$OPENSSL_LEG-pydebug-regrtest.log"
+    ! grep -q 'leaked' "$REGRTEST_LOG"
 }
 
 do_asan() {
     VARIANT=asan do_build "$OPENSSL_LEG"
     VARIANT=asan do_regrtest "$OPENSSL_LEG"
-    no_asan_report "$BUILD/logs/$OPENSSL_LEG-asan-regrtest.log"
+    no_asan_report "$REGRTEST_LOG"
 }
 
 # run_script NAME VARIANT SCRIPT ARGS...: a script of tests/ under the

@@ -26,8 +26,8 @@ do_sdist() {
         step "sdist: $(sdist_path) (up to date)"
         return 0
     fi
-    rm -rf "$tree"; mkdir -p "$BUILD/dist" "$BUILD/backport"
-    cp -a "$BUILD/pristine" "$tree"; rm -f "$tree/.origin"
+    mkdir -p "$BUILD/dist"
+    pristine_copy "$tree"
     apply_series "$tree"
     made="Made by the PEP 546 series' tool/sdist.sh from Python $PY_VERSION"
     # where the pristine source came from, without this machine's paths (the

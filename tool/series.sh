@@ -23,28 +23,33 @@ series_first() { series | awk -v n="$1" 'NR <= n'; }
 # shellcheck disable=SC2046  # patch names have no blanks
 series_stamp() { patches_stamp $(series_first "$1"); }
 
-# apply_patches DIR PATCH...: apply these patches of patches/, in this
-# order, with patch -p1 --fuzz=0, stopping at (and naming) one that does
-# not apply cleanly.
-apply_patches() {
-    local dir=$1 p; shift
+# apply_patch_list DIR STRIP FUZZ PATCH...: apply these patches (paths, or
+# names in patches/) to DIR in order, by patch -pSTRIP --fuzz=FUZZ (2, quilt's,
+# for a distributor's own stack; 0 for ours), stopping at (and naming, with
+# its log, which also says a missing file) one that does not apply.
+apply_patch_list() {
+    local dir=$1 strip=$2 fuzz=$3 p log; shift 3
     for p in "$@"; do
-        patch -d "$dir" -p1 --batch --fuzz=0 --no-backup-if-mismatch --quiet \
-            <"$PATCHES/$p" >"$BUILD/logs/apply-$p.log" 2>&1 ||
-            die "$p does not apply: $(head -n 5 "$BUILD/logs/apply-$p.log")"
+        [[ $p = /* ]] || p=$PATCHES/$p
+        log=$BUILD/logs/apply-$(basename "$p").log
+        patch -d "$dir" -p"$strip" --fuzz="$fuzz" --batch --no-backup-if-mismatch --quiet \
+            >"$log" 2>&1 <"$p" ||
+            die "$p does not apply to $dir (-p$strip, fuzz $fuzz): $(tail -n 3 "$log") (log: $log)"
     done
 }
 
 # apply_series DIR [N]: apply the first N patches (all by default).
 apply_series() {
     # shellcheck disable=SC2046  # patch names have no blanks
-    apply_patches "$1" $(series_first "${2:-$(series_count)}")
+    apply_patch_list "$1" 1 0 $(series_first "${2:-$(series_count)}")
 }
 
-# stage_tree: a fresh copy of the pristine source in $BUILD/stage.
-stage_tree() {
+# pristine_copy DEST: DEST becomes a fresh copy of the pristine source
+# (without its .origin marker), the tree every application starts from.
+pristine_copy() {
     [ -d "$BUILD/pristine" ] || die "no pristine source yet: run ./build.sh source"
-    rm -rf "$BUILD/stage"; cp -a "$BUILD/pristine" "$BUILD/stage"; rm -f "$BUILD/stage/.origin"
+    rm -rf "$1"; mkdir -p "$(dirname "$1")"
+    cp -a "$BUILD/pristine" "$1"; rm -f "$1/.origin"
 }
 
 # use_stage LEG STAMP: $BUILD/LEG/src becomes $BUILD/stage, rewriting only
@@ -61,7 +66,7 @@ use_stage() {
 do_apply() {
     local leg=$1 n=${2:-} total
     total=$(series_count)
-    stage_tree
+    pristine_copy "$BUILD/stage"
     apply_series "$BUILD/stage" "$n"
     use_stage "$leg" "$(series_stamp "${n:-$total}")"
     step "apply: ${n:-$total} of $total patches -> $BUILD/$leg/src"
@@ -72,9 +77,9 @@ do_apply() {
 do_apply_parts() {
     local leg=$1 patches; shift
     patches=$(series "${@/#/--part=}")
-    stage_tree
+    pristine_copy "$BUILD/stage"
     # shellcheck disable=SC2086
-    apply_patches "$BUILD/stage" $patches
+    apply_patch_list "$BUILD/stage" 1 0 $patches
     # shellcheck disable=SC2086
     use_stage "$leg" "$(patches_stamp $patches)"
     step "apply: parts $* ($(wc -w <<<"$patches") patches) -> $BUILD/$leg/src"
@@ -96,12 +101,10 @@ qgit() {
 # into the series' '# part:' line (tool/series.py).
 make_work_tree() {
     local work=$1 p patches starts part date
-    [ -d "$BUILD/pristine" ] || die "no pristine source yet: run ./build.sh source"
     shift
     if [ $# -gt 0 ]; then patches=$*; else patches=$(series); fi
     starts=$(python3 "$TOOL/series.py" --series "$PATCHES/series" starts)
-    rm -rf "$work.new"; mkdir -p "$(dirname "$work")"
-    cp -a "$BUILD/pristine" "$work.new"; rm -f "$work.new/.origin"
+    pristine_copy "$work.new"
     qgit -C "$work.new" init -q -b main
     # A build or test run from the work tree leaves .pyc files in Lib/
     printf '*.pyc\n' >>"$work.new/.git/info/exclude"
@@ -208,13 +211,13 @@ hygiene_subjects_and_bodies() {
 hygiene_apply_methods() {
     local d=$BUILD/hygiene patches
     patches=$(series)
-    rm -rf "$d"; mkdir -p "$d"
-    cp -a "$BUILD/pristine" "$d/patch"; rm -f "$d/patch/.origin"
+    rm -rf "$d"
+    pristine_copy "$d/patch"
     apply_series "$d/patch"
-    cp -a "$BUILD/pristine" "$d/cat"; rm -f "$d/cat/.origin"
+    pristine_copy "$d/cat"
     (cd "$PATCHES" && cat $patches) | patch -d "$d/cat" -p1 --batch --fuzz=0 \
         --no-backup-if-mismatch --quiet
-    cp -a "$BUILD/pristine" "$d/quilt"; rm -f "$d/quilt/.origin"
+    pristine_copy "$d/quilt"
     if [ -n "$patches" ]; then
         (cd "$d/quilt" && QUILT_PATCHES=$PATCHES QUILT_PC=$d/quilt.pc \
             quilt_cmd push -a --fuzz=0 -q)

@@ -43,21 +43,14 @@ unpack_tarball() {
 # cache, getting it first from Debian's python2.7 source package (whose
 # orig tarball is python.org's, byte for byte), else from python.org.
 fetch_tarball() {
-    local cache=$BUILD/cache/Python-$PY_VERSION.tgz
+    local cache=$BUILD/cache/Python-$PY_VERSION.tgz src
     [ -f "$cache" ] && { check_tarball "$cache"; printf '%s\n' "$cache"; return; }
-    mkdir -p "$BUILD/cache/debsrc"
-    if command -v apt-get >/dev/null 2>&1 && (debian_mirror) >/dev/null 2>&1; then
-        if (cd "$BUILD/cache/debsrc" &&
-                apt_private "$DEBIAN_OLD" source --download-only python2.7 \
-                    >"$BUILD/cache/debsrc/apt.log" 2>&1); then
-            local orig
-            orig=$(ls "$BUILD/cache/debsrc"/python2.7_"$PY_VERSION".orig.tar.gz 2>/dev/null) || true
-            if [ -n "$orig" ]; then
-                check_tarball "$orig"
-                mv "$orig" "$cache"; rm -rf "$BUILD/cache/debsrc"
-                printf '%s\n' "$cache"; return
-            fi
-        fi
+    mkdir -p "$BUILD/cache"
+    if command -v apt-get >/dev/null 2>&1 && (debian_mirror) >/dev/null 2>&1 &&
+            src=$(deb_source "$DEBIAN_OLD" python2.7 2>/dev/null) &&
+            [ -f "$src/python2.7_$PY_VERSION.orig.tar.gz" ]; then
+        check_tarball "$src/python2.7_$PY_VERSION.orig.tar.gz"
+        ln -f "$src/python2.7_$PY_VERSION.orig.tar.gz" "$cache"; printf '%s\n' "$cache"; return
     fi
     if command -v curl >/dev/null 2>&1 &&
             curl -fsSL -o "$cache.part" "$PY_TARBALL_URL" 2>/dev/null; then
