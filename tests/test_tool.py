@@ -138,7 +138,7 @@ class SeriesTests(TempDir):
         with self.assertRaisesRegex(series.SeriesError, "0001-a.patch comes before"):
             series.write(self.tmp)
 
-    def test_starts_and_last(self):
+    def test_starts_and_part_end(self):
         parts = series.parse("# part: fixes\n0001-a.patch\n# part: openssl3\n"
                              "0002-b.patch\n0003-c.patch\n# part: pep546\n0004-d.patch\n")
         self.assertEqual(series.part_starts(parts),
@@ -146,8 +146,8 @@ class SeriesTests(TempDir):
                           "0004-d.patch": "pep546"})
         path = self.write("p/series", "# part: fixes\n0001-a.patch\n# part: openssl3\n"
                                       "0002-b.patch\n0003-c.patch\n")
-        self.assertEqual(self.run_cli("--series", path, "last", "--part", "openssl3").stdout,
-                         "3\n")
+        self.assertEqual(series.part_end(series.read(path), "openssl3"), 3)
+        self.assertIsNone(series.part_end(series.read(path), "pep546"))
         self.assertEqual(self.run_cli("--series", path, "starts").stdout,
                          "0001-a.patch fixes\n0002-b.patch openssl3\n")
 

@@ -1,4 +1,5 @@
-# apt.sh: Debian packages through a private apt state folder.
+# apt.sh: Debian packages through a private apt state folder (and pinned
+# files from PyPI, pip_fetch).
 #
 # apt-get with its own state folder and a sources list of our own, built from
 # the Debian mirror that the machine's apt sources already name.  The system's
@@ -80,6 +81,19 @@ deb_unpack() {
     local deb
     for deb in "$root.debs"/*.deb; do dpkg-deb -x "$deb" "$root"; done
     rm -rf "$root.debs"
+}
+
+# pip_fetch LOG DEST PINS [PIP-ARG...]: the files PINS names ('NAME==VERSION
+# SHA256' lines) downloaded from PyPI into DEST, each checked against its
+# hash (pip --require-hashes).
+pip_fetch() {
+    local log=$1 dest=$2 pins=$3; shift 3
+    python3 -m pip --version >/dev/null 2>&1 ||
+        die "python3's pip is needed to fetch $(awk 'NF == 2 {printf "%s ", $1}' <<<"$pins")(apt-get install python3-pip)"
+    mkdir -p "$dest"
+    awk 'NF == 2 {print $1 " --hash=sha256:" $2}' <<<"$pins" >"$dest/requirements.txt"
+    run "$log" python3 -m pip download -q --disable-pip-version-check --no-cache-dir \
+        --no-deps --require-hashes -d "$dest" -r "$dest/requirements.txt" "$@"
 }
 
 # exec_wrapper FILE ARG...: FILE becomes a script that runs ARG... (env

@@ -458,13 +458,7 @@ backport_namespace() {
     bp_ready "$name"
     f=$cache/backports.ssl_match_hostname-3.7.0.1.tar.gz
     if [ ! -f "$f" ] || [ "$(sha256_of "$f")" != "${BP_NEIGHBOUR#* }" ]; then
-        mkdir -p "$cache"
-        python3 -m pip --version >/dev/null 2>&1 ||
-            die "python3's pip is needed to fetch ${BP_NEIGHBOUR%% *} (apt-get install python3-pip)"
-        awk '{print $1 " --hash=sha256:" $2}' <<<"$BP_NEIGHBOUR" >"$cache/req.txt"
-        run "$BUILD/logs/backport-neighbour-fetch.log" python3 -m pip download -q \
-            --disable-pip-version-check --no-cache-dir --no-deps --require-hashes \
-            --no-binary=:all: -d "$cache" -r "$cache/req.txt"
+        pip_fetch "$BUILD/logs/backport-neighbour-fetch.log" "$cache" "$BP_NEIGHBOUR" --no-binary=:all:
         [ "$(sha256_of "$f")" = "${BP_NEIGHBOUR#* }" ] || die "$f does not match its pinned hash"
     fi
     r=$(bp_route_env "$name")

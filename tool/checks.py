@@ -173,8 +173,8 @@ CHECKS = [
     check("dist-yocto-native-{leg}", legs("system"), "test_dist_yocto_native"),
 
     # The whole series on each leg.
-    check("{leg}-series", SOURCE_BUILT, "whole_series_passes"),
-    check("{leg}-test_ssl", I386, "i386_test_ssl", needs="build"),
+    check("{leg}-series", SOURCE_BUILT, "series_passes", needs="build"),
+    check("{leg}-test_ssl", I386, "series_passes", needs="build"),
     check("{leg}-is-32-bit", I386, "is_32_bit", needs="build"),
     check("modules-{leg}", NATIVE, "check_modules", needs="build"),
     check("sni-renegotiation-{leg}", NATIVE,
@@ -239,14 +239,9 @@ def expand(checks=None, legs_=None, npatches=0, openssl3_end=1):
 def series_rows():
     """The rows for the series in patches/ now."""
     parts = series.read(os.path.join(TOP, "patches", "series"))
-    n = len(series.patches(parts))
-    o, before = 1, 0
-    for name, ps in parts:
-        before += len(ps)
-        if name == "openssl3":
-            o = before
-            break
-    return expand(npatches=n, openssl3_end=o)
+    # (1 without an openssl3 part: only pristine 2.7.18 is then just built)
+    return expand(npatches=len(series.patches(parts)),
+                  openssl3_end=series.part_end(parts, "openssl3") or 1)
 
 
 def select(rows, names=(), full=False):
@@ -306,15 +301,12 @@ class Runner:
     def say(self, text):
         print("[%4ds] %s" % (time.monotonic() - self.start, text), file=self.out, flush=True)
 
-    def tail(self, log, lines=15):
-        for line in read_log(log).splitlines()[-lines:]:
-            print("    " + line, file=self.out)
-
     def fail(self, row, why, log):
         self.failed += 1
         self.failed_names.append(row.name)
         self.say("FAIL %s (%s; log: %s)" % (row.name, why, log))
-        self.tail(log)
+        for line in read_log(log).splitlines()[-15:]:
+            print("    " + line, file=self.out)
 
     def run_row(self, row):
         log = os.path.join(self.logdir, row.name + ".log")
@@ -373,50 +365,38 @@ def main(argv=None):
     # '--list | head' closes the pipe: stop quietly, as a shell tool would.
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     ap = argparse.ArgumentParser(prog="checks.py", description=__doc__.split("\n")[0])
-    sub = ap.add_subparsers(dest="command", required=True)
-    sub.add_parser("list")
-    for name in ("rows", "run"):
-        p = sub.add_parser(name)
-        p.add_argument("--full", action="store_true")
-        if name == "run":
-            p.add_argument("--build-sh", required=True)
-            p.add_argument("--logdir", required=True)
-            p.add_argument("--elapsed", type=int, default=0, help="seconds build.sh has run")
-            p.add_argument("--option", action="append", default=[],
-                           help="an option for each row's build.sh")
-        p.add_argument("names", nargs="*")
-    sub.add_parser("count").add_argument("log")
-    sub.add_parser("openssl-suites").add_argument("version")
-    sub.add_parser("openssl-versions")
+    ap.add_argument("command", choices=("list", "rows", "run", "count", "openssl-suites",
+                                        "openssl-versions"))
+    ap.add_argument("--full", action="store_true", help="rows, run: the 'full' rows too")
+    ap.add_argument("--build-sh", help="run: the build.sh each row runs")
+    ap.add_argument("--logdir", help="run: where the rows' logs go")
+    ap.add_argument("--elapsed", type=int, default=0, help="run: seconds build.sh has run")
+    ap.add_argument("--option", action="append", default=[], help="run: an option for each row")
+    ap.add_argument("names", nargs="*", help="rows, run: NAME...; count: LOG; openssl-suites: VERSION")
     args = ap.parse_args(argv)
     try:
         if args.command == "count":
-            ran, bad, skipped = count(read_log(args.log))
+            ran, bad, skipped = count(read_log(args.names[0]))
             if ran is None:
                 return 3
-            print(ran - len(bad) - skipped, len(bad), skipped)
-            for line in bad:
-                print(line)
-            return 0
-        if args.command == "openssl-suites":
-            for leg in SOURCE_BUILT:
-                if leg.key == args.version:
-                    print("\n".join(leg.suites))
-                    return 0
-            return 1
-        if args.command == "openssl-versions":
-            print(" ".join(leg.key for leg in SOURCE_BUILT))
-            return 0
-        rows = series_rows()
-        if args.command == "list":
-            print("\n".join(format_list(rows)))
-            return 0
-        rows = select(rows, args.names, args.full)
-        if args.command == "rows":
-            print("\n".join(" ".join(row) for row in rows))
-            return 0
-        options = args.option + (["--full"] if args.full else [])
-        return Runner(args.build_sh, options, args.logdir, args.elapsed).run(rows)
+            print("%d %d %d" % (ran - len(bad) - skipped, len(bad), skipped), *bad, sep="\n")
+        elif args.command == "openssl-suites":
+            suites = [leg.suites for leg in SOURCE_BUILT if leg.key == args.names[0]]
+            if not suites:
+                return 1
+            print(*suites[0], sep="\n")
+        elif args.command == "openssl-versions":
+            print(*(leg.key for leg in SOURCE_BUILT))
+        elif args.command == "list":
+            print(*format_list(series_rows()), sep="\n")
+        else:
+            rows = select(series_rows(), args.names, args.full)
+            if args.command == "rows":
+                print(*(" ".join(row) for row in rows), sep="\n")
+            else:
+                options = args.option + (["--full"] if args.full else [])
+                return Runner(args.build_sh, options, args.logdir, args.elapsed).run(rows)
+        return 0
     except (TableError, series.SeriesError) as e:
         print("build.sh: error: %s" % e, file=sys.stderr)
         return 2

@@ -100,17 +100,11 @@ parts_pep546_tests() {
     [ "${counts%% *}" -ge 50 ] || die "only ${counts%% *} MemoryBIO/SSLObject/SSLWantError tests passed"
 }
 
-whole_series_passes() {
-    do_apply "$OPENSSL_LEG"
-    do_build "$OPENSSL_LEG"
-    check_modules "$OPENSSL_LEG"
-    do_regrtest "$OPENSSL_LEG"
-}
-
-# The i386 legs (--arch i386): the whole series built with gcc -m32
-# passes test_ssl, and the interpreter really is 32-bit (pointers, and so
-# Py_ssize_t, of 4 bytes: sys.maxsize == INT_MAX).
-i386_test_ssl() {
+# series_passes: the leg's build of the whole series (the row needs it)
+# has its modules and passes test_ssl.  On the i386 legs the interpreter
+# is also checked to be 32-bit (pointers, and so Py_ssize_t, of 4 bytes:
+# sys.maxsize == INT_MAX).
+series_passes() {
     check_modules "$OPENSSL_LEG"
     do_regrtest "$OPENSSL_LEG"
 }

@@ -49,21 +49,13 @@ CLIENTS=$BUILD/clients
 # clients_fetch: the pinned files in $CLIENTS/cache (a no-op when they are
 # there with their hashes).
 clients_fetch() {
-    local cache=$CLIENTS/cache req=$CLIENTS/requirements-wheels.txt
+    local cache=$CLIENTS/cache
     mkdir -p "$cache"
     clients_have && return 0
-    python3 -m pip --version >/dev/null 2>&1 ||
-        die "python3's pip is needed to fetch the clients (apt-get install python3-pip)"
-    awk 'NF == 2 {print $1 " --hash=sha256:" $2}' <<<"$CLIENT_WHEELS" >"$req"
-    run "$BUILD/logs/clients-fetch-wheels.log" python3 -m pip download -q \
-        --disable-pip-version-check --no-cache-dir --no-deps --require-hashes \
+    pip_fetch "$BUILD/logs/clients-fetch-wheels.log" "$cache" "$CLIENT_WHEELS" \
         --only-binary=:all: --python-version 27 --implementation cp \
-        --abi cp27mu --abi none --platform manylinux2010_x86_64 --platform any \
-        -d "$cache" -r "$req"
-    awk 'NF == 2 {print $1 " --hash=sha256:" $2}' <<<"$CLIENT_SDISTS" >"$req"
-    run "$BUILD/logs/clients-fetch-sdists.log" python3 -m pip download -q \
-        --disable-pip-version-check --no-cache-dir --no-deps --require-hashes \
-        --no-binary=:all: -d "$cache" -r "$req"
+        --abi cp27mu --abi none --platform manylinux2010_x86_64 --platform any
+    pip_fetch "$BUILD/logs/clients-fetch-sdists.log" "$cache" "$CLIENT_SDISTS" --no-binary=:all:
     clients_have || die "the client downloads do not match their pinned hashes"
     step "clients: fetched into $cache"
 }

@@ -109,11 +109,9 @@ openssl_source() {
             mkdir -p "$srcdir/tree"
             tar -xzf "$srcdir"/openssl_*.orig.tar.gz -C "$srcdir/tree" --strip-components=1
             tar -xJf "$srcdir"/openssl_*.debian.tar.xz -C "$srcdir/tree"
-            local p
-            for p in $(sed -e 's/#.*//' "$srcdir/tree/debian/patches/series"); do
-                patch -d "$srcdir/tree" -p1 --quiet --fuzz=0 <"$srcdir/tree/debian/patches/$p" ||
-                    die "Debian's patch $p does not apply to OpenSSL $ver"
-            done
+            # shellcheck disable=SC2046  # patch names have no blanks
+            apply_patch_list "$srcdir/tree" 1 0 $(sed -e 's/#.*//' -e "s|^\([^ ]\)|$srcdir/tree/debian/patches/\1|" \
+                "$srcdir/tree/debian/patches/series")
             run "$BUILD/logs/openssl-$series.log" sh -c "
                 cd '$srcdir/tree' &&
                 ./Configure shared no-tests no-docs --prefix='$root' --libdir=lib \

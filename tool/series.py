@@ -17,7 +17,6 @@ Usage: series.py [--series FILE] COMMAND   (FILE: patches/series)
                           folder, each once, and nothing else
   starts                  'PATCH PART' for the first patch of each part
   notes --part NAME       the comment lines right below that part's line
-  last --part NAME        the number (1-based) of the last patch of part NAME
   write DIR               DIR/series for the *.patch files in DIR (export)
 
 The parts travel through the git work tree of './build.sh edit' as a line
@@ -167,6 +166,16 @@ def part_starts(parts):
     return {ps[0]: name for name, ps in parts if name is not None and ps}
 
 
+def part_end(parts, part):
+    """How many patches there are up to the end of that part (None: no such part)."""
+    before = 0
+    for name, ps in parts:
+        before += len(ps)
+        if name == part:
+            return before
+    return None
+
+
 def read(path):
     with open(path) as f:
         return parse(f.read())
@@ -184,8 +193,6 @@ def main(argv=None):
     sub.add_parser("starts")
     nt = sub.add_parser("notes")
     nt.add_argument("--part", required=True)
-    lst_last = sub.add_parser("last")
-    lst_last.add_argument("--part", required=True)
     wr = sub.add_parser("write")
     wr.add_argument("folder")
     args = ap.parse_args(argv)
@@ -207,15 +214,6 @@ def main(argv=None):
             out = [str(len(patches(parts)))]
         elif args.command == "starts":
             out = ["%s %s" % item for item in sorted(part_starts(parts).items())]
-        elif args.command == "last":
-            before = []
-            for name, ps in parts:
-                before += ps
-                if name == args.part:
-                    break
-            else:
-                raise SeriesError("no part %r" % args.part)
-            out = [str(len(before))]
         else:
             out = problems(patches(parts), patch_files(os.path.dirname(args.series) or "."))
             for line in out:
