@@ -438,6 +438,22 @@ esac
         self.assertEqual(text.splitlines()[-1], "3 passed, 3 failed, 2 skipped")
 
 
+    def test_cli_as_build_sh_calls_it(self):
+        """build.sh's do_test: options, then '--' and the names; each row's
+        build.sh gets the options, then '_row LEG NEEDS STEP ARG...'."""
+        fake = self.write("build.sh", "#!/bin/sh\necho \"$@\"\n")
+        os.chmod(fake, 0o755)
+        logs = os.path.join(self.tmp, "logs")
+        out = subprocess.run([sys.executable, os.path.join(TOP, "tool", "checks.py"), "run",
+                              "--build-sh", fake, "--logdir", logs, "--elapsed", "5",
+                              "--option=-j", "--option=2", "--", "parts-fixes-applies"],
+                             stdout=subprocess.PIPE, universal_newlines=True)
+        self.assertEqual(out.returncode, 0, out.stdout)
+        self.assertEqual(out.stdout.splitlines()[-1], "1 passed, 0 failed")
+        with open(os.path.join(logs, "parts-fixes-applies.log")) as f:
+            self.assertEqual(f.read(), "-j 2 _row - - parts_apply fixes\n")
+
+
 class FaultHarnessTests(unittest.TestCase):
     """tests/fault_harness.py and fault_server.py, under Python 3."""
 

@@ -373,7 +373,7 @@ def main(argv=None):
     ap.add_argument("--elapsed", type=int, default=0, help="run: seconds build.sh has run")
     ap.add_argument("--option", action="append", default=[], help="run: an option for each row")
     ap.add_argument("names", nargs="*", help="rows, run: NAME...; count: LOG; openssl-suites: VERSION")
-    args = ap.parse_args(argv)
+    args = ap.parse_intermixed_args(argv)
     try:
         if args.command == "count":
             ran, bad, skipped = count(read_log(args.names[0]))
